@@ -1,1 +1,1 @@
-export {};
+export { FileSystemTokenBackend, type FileSystemTokenBackendOptions } from "./file-system-token-backend.js";

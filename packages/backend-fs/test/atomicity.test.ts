@@ -1,0 +1,97 @@
+import { spawn } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { FileSystemTokenBackend } from "../src/index.js";
+import { cacheJson, tempDir } from "./helpers.js";
+
+const FIXTURE = fileURLToPath(new URL("./fixtures/token-child.ts", import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** ~200 KB cache documents that differ from each other everywhere, not just in one field. */
+function largeValue(writer: string, index: number): string {
+	const marker = `${writer}-${index}`;
+	return cacheJson({
+		username: `${marker}@contoso.com`,
+		uid: marker,
+		padding: marker.repeat(200_000 / marker.length),
+	});
+}
+
+describe("atomic saves", () => {
+	it("50 concurrent saves from two instances never leave a torn file or a temp file", async () => {
+		const dir = await tempDir();
+		const first = new FileSystemTokenBackend({ tokenPath: dir });
+		const second = new FileSystemTokenBackend({ tokenPath: dir });
+		const written = new Set<string>();
+		const saves: Promise<boolean>[] = [];
+		for (let index = 0; index < 50; index++) {
+			const backend = index % 2 === 0 ? first : second;
+			backend.deserialize(largeValue(backend === first ? "first" : "second", index), { changed: true });
+			// saveToken serializes synchronously, before its first await, so each call saves its own value.
+			written.add(backend.serialize());
+			saves.push(backend.saveToken());
+		}
+
+		// Read continuously while the writers run: every read must be one complete value.
+		let reads = 0;
+		let done = false;
+		const reader = (async () => {
+			while (!done) {
+				const text = await readFile(first.tokenFile, "utf8").catch(() => undefined);
+				if (text !== undefined) {
+					expect(written.has(text)).toBe(true);
+					reads++;
+				}
+				await new Promise((resolve) => setImmediate(resolve));
+			}
+		})();
+		await Promise.all(saves);
+		done = true;
+		await reader;
+
+		expect(written.has(await readFile(first.tokenFile, "utf8"))).toBe(true);
+		expect(reads).toBeGreaterThan(0);
+		expect(await readdir(dir)).toEqual(["o365_token.txt"]);
+	});
+
+	it("saves from another process at the same time never tear the file either", async () => {
+		const dir = await tempDir();
+		const child = spawn(
+			process.execPath,
+			["--import", "tsx", "--conditions=@o365/source", FIXTURE, "hammer", dir, "20"],
+			{ cwd: PACKAGE_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+		);
+		let stderr = "";
+		child.stderr.on("data", (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+
+		const backend = new FileSystemTokenBackend({ tokenPath: dir });
+		const ours: Promise<boolean>[] = [];
+		for (let index = 0; index < 20; index++) {
+			backend.deserialize(largeValue("parent", index), { changed: true });
+			ours.push(backend.saveToken());
+		}
+		await Promise.all(ours);
+		let exitCode = await Promise.race([exited, Promise.resolve("running" as const)]);
+		// Keep checking the file until the child is done writing.
+		while (exitCode === "running") {
+			const reader = new FileSystemTokenBackend({ tokenPath: dir });
+			expect(await reader.loadToken()).toBe(true);
+			expect(reader.getAllAccounts()).toHaveLength(1);
+			exitCode = await Promise.race([
+				exited,
+				new Promise<"running">((resolve) => setImmediate(resolve, "running")),
+			]);
+		}
+		expect(stderr).toBe("");
+		expect(exitCode).toBe(0);
+
+		const reader = new FileSystemTokenBackend({ tokenPath: dir });
+		expect(await reader.loadToken()).toBe(true);
+		expect(reader.getAllAccounts()[0]?.username).toMatch(/^(parent|child)-\d+@contoso\.com$/);
+		expect(await readdir(dir)).toEqual(["o365_token.txt"]);
+	});
+});

@@ -1,0 +1,48 @@
+import { ConfigurationError } from "../errors.js";
+import type { TokenBackend } from "./token-backend.js";
+
+const REQUIRED = [
+	"loadToken",
+	"saveToken",
+	"deleteToken",
+	"checkToken",
+	"shouldRefreshToken",
+	"serialize",
+	"deserialize",
+	"getAllAccounts",
+	"getAccount",
+	"getAccessToken",
+	"getRefreshToken",
+	"getTokenScopes",
+	"read",
+	"write",
+	"remove",
+	"exists",
+] as const;
+
+/**
+ * Checks once, at construction, that a token backend has every method core calls, and names all
+ * the missing ones in one error (instead of failing at the first refresh, hours later).
+ */
+export function assertTokenBackend(backend: unknown): asserts backend is TokenBackend {
+	if (backend === null || typeof backend !== "object") {
+		throw new ConfigurationError(
+			"backend_invalid_config",
+			"tokenBackend must be a token backend object, e.g. new FileSystemTokenBackend({ tokenPath }) or new MemoryTokenBackend().",
+		);
+	}
+	const record = backend as Record<string, unknown>;
+	const missing = REQUIRED.filter((method) => typeof record[method] !== "function");
+	if (missing.length > 0) {
+		throw new ConfigurationError(
+			"backend_invalid_config",
+			`tokenBackend is missing ${missing.join(", ")}. Extend BaseTokenBackend from @o365/core and implement read, write, remove and exists.`,
+		);
+	}
+	if (typeof record.name !== "string" || record.name.length === 0) {
+		throw new ConfigurationError(
+			"backend_invalid_config",
+			'tokenBackend needs a non-empty `name`, e.g. "redis".',
+		);
+	}
+}

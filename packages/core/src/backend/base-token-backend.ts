@@ -1,0 +1,263 @@
+import { O365Error, TokenBackendError } from "../errors.js";
+import {
+	type CacheDocument,
+	type CachedAccount,
+	type CachedCredential,
+	emptyCacheDocument,
+	expiresAtMs,
+	isCacheDocumentEmpty,
+	parseCacheDocument,
+} from "./cache-json.js";
+import {
+	findAccessToken,
+	findAccount,
+	findIdToken,
+	findRefreshToken,
+	listAccounts,
+	removeUser,
+	tokenScopes,
+} from "./cache-queries.js";
+import type {
+	CryptographyManager,
+	RefreshingConnection,
+	StorageCallOptions,
+	TokenBackend,
+	UsernameOption,
+} from "./token-backend.js";
+
+/** Options every backend built on {@link BaseTokenBackend} accepts. */
+export interface BaseTokenBackendOptions {
+	/**
+	 * Encrypts what is stored and decrypts what is read. Wrong key or tampered data must throw:
+	 * the backend then reports a `backend_crypto` error and never falls back to plaintext.
+	 * @default undefined (stored as plaintext JSON)
+	 */
+	cryptographyManager?: CryptographyManager;
+}
+
+/**
+ * python-o365's `BaseTokenBackend`: an in-memory MSAL token cache plus load/save to storage.
+ * Subclasses implement only the storage primitives (`read`, `write`, `remove`, `exists`); see
+ * the documentation of `token-backend.ts` for a complete example.
+ */
+export abstract class BaseTokenBackend implements TokenBackend {
+	abstract readonly name: string;
+	cryptographyManager: CryptographyManager | undefined;
+	#cache: CacheDocument = emptyCacheDocument();
+	#changed = false;
+
+	constructor(options: BaseTokenBackendOptions = {}) {
+		this.cryptographyManager = options.cryptographyManager;
+	}
+
+	abstract read(options?: StorageCallOptions): Promise<string | undefined>;
+	abstract write(value: string, options?: StorageCallOptions): Promise<void>;
+	abstract remove(options?: StorageCallOptions): Promise<boolean>;
+	abstract exists(options?: StorageCallOptions): Promise<boolean>;
+	quarantine?(options?: StorageCallOptions): Promise<string | undefined>;
+
+	get cache(): Readonly<CacheDocument> {
+		return this.#cache;
+	}
+
+	get hasData(): boolean {
+		return !isCacheDocumentEmpty(this.#cache);
+	}
+
+	get hasStateChanged(): boolean {
+		return this.#changed;
+	}
+
+	serialize(): string {
+		return JSON.stringify(this.#cache);
+	}
+
+	deserialize(json: string, options: { changed?: boolean } = {}): void {
+		const parsed = parseCacheDocument(json);
+		if (typeof parsed === "string") {
+			throw new TokenBackendError(
+				this.name,
+				"backend_corrupt",
+				"the token cache given is not MSAL cache JSON.",
+			);
+		}
+		this.#cache = parsed;
+		this.#changed = options.changed ?? false;
+	}
+
+	async loadToken(options: StorageCallOptions = {}): Promise<boolean> {
+		const stored = await this.#storageCall("read the stored token", () => this.read(options), options.signal);
+		if (stored === undefined) return false;
+		const plaintext = await this.#decrypt(stored);
+		const parsed = parseCacheDocument(plaintext);
+		if (parsed === "legacy_format") {
+			throw new TokenBackendError(
+				this.name,
+				"backend_legacy_format",
+				"the stored token was written by python-o365 2.0 or older, which MSAL cannot use. " +
+					"Delete it (backend.deleteToken()) and sign in again.",
+			);
+		}
+		if (typeof parsed === "string") throw await this.#corrupt(parsed, options);
+		this.#cache = parsed;
+		this.#changed = false;
+		return true;
+	}
+
+	async saveToken(options: StorageCallOptions & { force?: boolean } = {}): Promise<boolean> {
+		if (!this.hasData) return false;
+		if (!this.#changed && !options.force) return true;
+		const value = await this.#encrypt(this.serialize());
+		await this.#storageCall("save the token", () => this.write(value, options), options.signal);
+		this.#changed = false;
+		return true;
+	}
+
+	async deleteToken(options: StorageCallOptions = {}): Promise<boolean> {
+		return this.#storageCall("delete the stored token", () => this.remove(options), options.signal);
+	}
+
+	async checkToken(options: StorageCallOptions = {}): Promise<boolean> {
+		return this.#storageCall("check for a stored token", () => this.exists(options), options.signal);
+	}
+
+	/** Default: always refresh in this process. Override to coordinate several processes. */
+	async shouldRefreshToken(
+		_con: RefreshingConnection,
+		_options: UsernameOption = {},
+	): Promise<boolean | null> {
+		return true;
+	}
+
+	// python-o365's accessors, in camelCase.
+
+	getAllAccounts(): CachedAccount[] {
+		return listAccounts(this.#cache);
+	}
+
+	getAccount(query: { username?: string; homeAccountId?: string } = {}): CachedAccount | undefined {
+		return findAccount(this.#cache, query);
+	}
+
+	getAccessToken(options: UsernameOption = {}): CachedCredential | undefined {
+		return findAccessToken(this.#cache, options.username);
+	}
+
+	getRefreshToken(options: UsernameOption = {}): CachedCredential | undefined {
+		return findRefreshToken(this.#cache, options.username);
+	}
+
+	getIdToken(options: UsernameOption = {}): CachedCredential | undefined {
+		return findIdToken(this.#cache, options.username);
+	}
+
+	getTokenScopes(options: UsernameOption & { removeReserved?: boolean } = {}): string[] | undefined {
+		return tokenScopes(this.#cache, options.username, options.removeReserved ?? false);
+	}
+
+	/** When the selected access token expires, or `null` when there is none. */
+	tokenExpirationDatetime(options: UsernameOption = {}): Date | null {
+		const token = this.getAccessToken(options);
+		return token === undefined ? null : new Date(expiresAtMs(token));
+	}
+
+	tokenIsExpired(options: UsernameOption = {}): boolean {
+		const expiry = this.tokenExpirationDatetime(options);
+		return expiry === null || expiry.getTime() <= Date.now();
+	}
+
+	/** Whether a refresh token is held (it may still have been revoked server-side). */
+	tokenIsLongLived(options: UsernameOption = {}): boolean {
+		return this.getRefreshToken(options) !== undefined;
+	}
+
+	/** Forgets one user's tokens in memory (call `saveToken()` to persist); `false` if unknown. */
+	removeData(options: { username: string }): boolean {
+		const removed = removeUser(this.#cache, options.username);
+		if (removed) this.#changed = true;
+		return removed;
+	}
+
+	/** Moves an unreadable value aside (when the backend can) and builds the error that says where. */
+	async #corrupt(
+		problem: "not_json" | "not_an_object",
+		options: StorageCallOptions,
+	): Promise<TokenBackendError> {
+		const what = `the stored token is not valid token-cache JSON (${problem === "not_json" ? "truncated or garbled" : "wrong shape"})`;
+		if (this.quarantine === undefined) {
+			return new TokenBackendError(this.name, "backend_corrupt", `${what}. Delete it and sign in again.`);
+		}
+		try {
+			const movedTo = await this.quarantine(options);
+			return new TokenBackendError(
+				this.name,
+				"backend_corrupt",
+				movedTo === undefined
+					? `${what}; it changed while being read (another process may have just saved it), so it was left in place: load again.`
+					: `${what}; it was moved aside to ${movedTo} so that the next sign-in starts clean.`,
+			);
+		} catch (error) {
+			return new TokenBackendError(
+				this.name,
+				"backend_corrupt",
+				`${what}, and moving it aside failed: ${describe(error)}.`,
+				{
+					cause: error,
+				},
+			);
+		}
+	}
+
+	async #storageCall<T>(what: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+		try {
+			return await call();
+		} catch (error) {
+			if (error instanceof O365Error || (signal?.aborted && error === signal.reason) || isAbort(error))
+				throw error;
+			throw new TokenBackendError(this.name, "backend_io", `could not ${what}: ${describe(error)}`, {
+				cause: error,
+			});
+		}
+	}
+
+	async #encrypt(plaintext: string): Promise<string> {
+		if (this.cryptographyManager === undefined) return plaintext;
+		try {
+			return await this.cryptographyManager.encrypt(plaintext);
+		} catch (error) {
+			throw new TokenBackendError(
+				this.name,
+				"backend_crypto",
+				"the cryptography manager failed to encrypt.",
+				{
+					cause: error,
+				},
+			);
+		}
+	}
+
+	async #decrypt(stored: string): Promise<string> {
+		if (this.cryptographyManager === undefined) return stored;
+		try {
+			return await this.cryptographyManager.decrypt(stored);
+		} catch (error) {
+			throw new TokenBackendError(
+				this.name,
+				"backend_crypto",
+				"the stored token could not be decrypted: wrong key or tampered data. The stored value was left untouched.",
+				{ cause: error },
+			);
+		}
+	}
+}
+
+function isAbort(error: unknown): boolean {
+	return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
+}
+
+/** An error's code and message, for wrapping; the value being stored is never part of it. */
+function describe(error: unknown): string {
+	if (!(error instanceof Error)) return String(error);
+	const code = (error as { code?: unknown }).code;
+	return typeof code === "string" ? `${code}: ${error.message}` : error.message;
+}

@@ -1,0 +1,127 @@
+/**
+ * # Writing a token backend
+ *
+ * A token backend keeps one opaque string — the serialized (and, with a cryptography manager,
+ * encrypted) MSAL token cache — somewhere that outlives the process. Core does everything else:
+ * parsing, encryption, dirty tracking, accessors, refresh. A backend never parses the value and
+ * never imports msal-node.
+ *
+ * Extend {@link BaseTokenBackend} and implement four small storage primitives:
+ *
+ * ```ts
+ * import { BaseTokenBackend, TokenBackendError, type StorageCallOptions } from "@o365/core";
+ * import type { Redis } from "ioredis";
+ *
+ * export class RedisTokenBackend extends BaseTokenBackend {
+ * 	readonly name = "redis";
+ * 	constructor(private readonly options: { client: Redis; key: string }) {
+ * 		super();
+ * 	}
+ * 	async read(_options?: StorageCallOptions) {
+ * 		return (await this.options.client.get(this.options.key)) ?? undefined; // undefined = nothing stored
+ * 	}
+ * 	async write(value: string) {
+ * 		await this.options.client.set(this.options.key, value); // must replace the value as a whole
+ * 	}
+ * 	async remove() {
+ * 		return (await this.options.client.del(this.options.key)) > 0; // true if something was removed
+ * 	}
+ * 	async exists() {
+ * 		return (await this.options.client.exists(this.options.key)) > 0;
+ * 	}
+ * }
+ * ```
+ *
+ * Rules: throw on failure (core wraps it in a {@link TokenBackendError} that never shows the
+ * value); never return a partial value (write atomically); treat the value as opaque bytes of
+ * text. Optionally implement `quarantine()` to move an unreadable value aside so the next sign-in
+ * starts clean without destroying evidence, and `shouldRefreshToken()` to coordinate refreshes
+ * between processes (python-o365's hook: `true` = refresh now, `false` = another process did,
+ * reload and use its tokens, `null` = this backend already refreshed).
+ */
+
+import type { CacheDocument, CachedAccount, CachedCredential } from "./cache-json.js";
+
+/** Options every storage primitive accepts. */
+export interface StorageCallOptions {
+	/** Abandons the call; the backend should stop waiting and reject with the signal's reason. */
+	signal?: AbortSignal;
+}
+
+/**
+ * Encrypts the serialized cache before it is stored and decrypts it after it is read
+ * (python-o365's `cryptography_manager`). Either method may be synchronous or async.
+ */
+export interface CryptographyManager {
+	encrypt(plaintext: string): string | Promise<string>;
+	decrypt(ciphertext: string): string | Promise<string>;
+}
+
+/** What a backend's `shouldRefreshToken` hook may use of the connection that asks. */
+export interface RefreshingConnection {
+	/** The user whose token is about to be refreshed, if any. */
+	readonly username: string | undefined;
+	/** Forces a refresh now (what a backend that returns `null` calls itself). */
+	refreshToken(options?: { signal?: AbortSignal }): Promise<boolean>;
+}
+
+/** The storage primitives a backend author implements; see the module documentation. */
+export interface TokenStorage {
+	/** Short stable name used in errors and logs, e.g. `"fs"`, `"memory"`. */
+	readonly name: string;
+	/** The stored value, or `undefined` when nothing is stored. */
+	read(options?: StorageCallOptions): Promise<string | undefined>;
+	/** Replaces the stored value as a whole; readers never see a partial value. */
+	write(value: string, options?: StorageCallOptions): Promise<void>;
+	/** Removes the stored value; `true` if there was one. */
+	remove(options?: StorageCallOptions): Promise<boolean>;
+	/** Whether a value is stored, without transferring it. */
+	exists(options?: StorageCallOptions): Promise<boolean>;
+	/** Optional: moves an unreadable value aside and says where it went (for the error message). */
+	quarantine?(options?: StorageCallOptions): Promise<string | undefined>;
+}
+
+/** Selects a user in the token accessors; without `username`, the app token or the first user. */
+export interface UsernameOption {
+	username?: string | undefined;
+}
+
+/** The surface `Connection` and `Account` use: python-o365's `BaseTokenBackend` in camelCase. */
+export interface TokenBackend extends TokenStorage {
+	cryptographyManager: CryptographyManager | undefined;
+	/** Whether the in-memory cache holds anything. */
+	readonly hasData: boolean;
+	/** Whether the in-memory cache changed since it was last loaded or saved. */
+	readonly hasStateChanged: boolean;
+	/** Replaces the in-memory cache with what storage holds; `false` when nothing is stored. */
+	loadToken(options?: StorageCallOptions): Promise<boolean>;
+	/** Writes the in-memory cache; skips the write when nothing changed unless `force`. */
+	saveToken(options?: StorageCallOptions & { force?: boolean }): Promise<boolean>;
+	/** Removes the stored token; `true` if there was one. */
+	deleteToken(options?: StorageCallOptions): Promise<boolean>;
+	/** Whether a token is stored. */
+	checkToken(options?: StorageCallOptions): Promise<boolean>;
+	/** python-o365's refresh hook: `true` refresh, `false` reloaded (use it), `null` done here. */
+	shouldRefreshToken(con: RefreshingConnection, options?: UsernameOption): Promise<boolean | null>;
+	/** The cache document as MSAL's JSON (plaintext). */
+	serialize(): string;
+	/** Replaces the in-memory cache with MSAL JSON; `changed` marks it as needing a save. */
+	deserialize(json: string, options?: { changed?: boolean }): void;
+	/** The parsed in-memory cache; treat as read-only. */
+	readonly cache: Readonly<CacheDocument>;
+
+	// Accessors over the in-memory cache. Usernames match case-insensitively; where a user holds
+	// several tokens the longest-lived wins.
+	/** Every signed-in account, ordered by username. */
+	getAllAccounts(): CachedAccount[];
+	getAccount(query?: { username?: string; homeAccountId?: string }): CachedAccount | undefined;
+	getAccessToken(options?: UsernameOption): CachedCredential | undefined;
+	getRefreshToken(options?: UsernameOption): CachedCredential | undefined;
+	getIdToken(options?: UsernameOption): CachedCredential | undefined;
+	/** Scopes granted (the refresh token's, else the access token's); `undefined` without tokens. */
+	getTokenScopes(options?: UsernameOption & { removeReserved?: boolean }): string[] | undefined;
+	tokenExpirationDatetime(options?: UsernameOption): Date | null;
+	tokenIsExpired(options?: UsernameOption): boolean;
+	tokenIsLongLived(options?: UsernameOption): boolean;
+	removeData(options: { username: string }): boolean;
+}
