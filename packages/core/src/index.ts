@@ -1,1 +1,56 @@
-export {};
+// The public surface of @o365/core. This file only re-exports.
+
+export { Account, type AccountOptions, type AuthenticateOptions, type ProtocolClass } from "./account.js";
+export type { AuthorizationFlow, RedirectResponse } from "./auth/authorization-flow.js";
+export { type ConsentHandler, type ConsoleConsentOptions, consoleConsent } from "./auth/console-consent.js";
+export type { AuthFlowType, CertificateCredential, Credentials } from "./auth/credentials.js";
+export type { NetworkClient } from "./auth/msal-client.js";
+export type { AccessTokenOptions } from "./auth/token-manager.js";
+export { assertTokenBackend } from "./backend/assert-token-backend.js";
+export { BaseTokenBackend, type BaseTokenBackendOptions } from "./backend/base-token-backend.js";
+export type { CacheDocument, CachedAccount, CachedCredential } from "./backend/cache-json.js";
+export { EnvTokenBackend, type EnvTokenBackendOptions } from "./backend/env-token-backend.js";
+export { MemoryTokenBackend } from "./backend/memory-token-backend.js";
+export type {
+	CryptographyManager,
+	RefreshingConnection,
+	StorageCallOptions,
+	TokenBackend,
+	TokenStorage,
+	UsernameOption,
+} from "./backend/token-backend.js";
+export {
+	type AuthorizationUrlOptions,
+	Connection,
+	type ConnectionOptions,
+	type RequestTokenOptions,
+} from "./connection.js";
+export * from "./errors.js";
+export {
+	BUSINESS_CENTRAL_HOST,
+	MSBusinessCentral365Protocol,
+	type MSBusinessCentral365ProtocolOptions,
+} from "./protocol/business-central-protocol.js";
+export { CLOUD_NAMES, CLOUDS, type Cloud, type CloudName, getCloud } from "./protocol/clouds.js";
+export {
+	GRAPH_API_VERSION,
+	type GraphApiVersion,
+	MSGraphProtocol,
+	type MSGraphProtocolOptions,
+} from "./protocol/ms-graph-protocol.js";
+export { Protocol, type ProtocolOptions } from "./protocol/protocol.js";
+export {
+	GROUPS_RESOURCE,
+	ME_RESOURCE,
+	parseResource,
+	SITES_RESOURCE,
+	USERS_RESOURCE,
+} from "./protocol/resource.js";
+export {
+	ALL_SCOPE_HELPERS,
+	DEFAULT_SCOPES,
+	RESERVED_SCOPES,
+	type ScopeHelperName,
+} from "./protocol/scopes.js";
+export { getIanaTimezone, getWindowsTimezone } from "./protocol/timezones.js";
+export { toCamelCase, toPascalCase, toSnakeCase } from "./utils/casing.js";

@@ -76,13 +76,17 @@ export function findIdToken(cache: CacheDocument, username?: string): CachedCred
 	return credentialsOf(cache.IdToken, homeAccountIdFor(cache, username))[0];
 }
 
-/** Scopes granted to the selected user: the refresh token's, else the access token's. */
+/**
+ * Scopes granted to the selected user: the refresh token's `target` (MSAL Python writes one),
+ * else the longest-lived access token's (msal-node keeps them only there).
+ */
 export function tokenScopes(
 	cache: CacheDocument,
 	username: string | undefined,
 	removeReserved: boolean,
 ): string[] | undefined {
-	const entry = findRefreshToken(cache, username) ?? findAccessToken(cache, username);
+	const refreshToken = findRefreshToken(cache, username);
+	const entry = refreshToken?.target ? refreshToken : (findAccessToken(cache, username) ?? refreshToken);
 	return entry === undefined ? undefined : splitTarget(entry.target, removeReserved);
 }
 

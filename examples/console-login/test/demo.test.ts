@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+
+const exampleDir = new URL("..", import.meta.url).pathname;
+
+/** Runs the demo as `pnpm demo` does, in a fresh process, and collects what it prints. */
+function runDemo(tokenPath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	const env = { ...process.env, O365_TOKEN_PATH: tokenPath };
+	delete env.O365_CLIENT_ID;
+	const child = spawn(process.execPath, ["--conditions=@o365/source", "--import", "tsx", "src/main.ts"], {
+		cwd: exampleDir,
+		env,
+	});
+	let stdout = "";
+	let stderr = "";
+	child.stdout.on("data", (chunk: Buffer) => {
+		stdout += chunk.toString();
+	});
+	child.stderr.on("data", (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+describe("pnpm demo (console sign-in against the fake identity platform)", () => {
+	let tokenPath: string;
+	afterEach(async () => {
+		await rm(tokenPath, { recursive: true, force: true });
+	});
+
+	it("signs in once, then silently from the stored token, also after the access token expired", async () => {
+		tokenPath = await mkdtemp(join(tmpdir(), "o365-demo-"));
+		const first = await runDemo(tokenPath);
+		expect(first.stderr).toBe("");
+		expect(first.code).toBe(0);
+		expect(first.stdout).toContain("Signed in interactively as Adele Vance <adele@contoso.test>.");
+
+		const second = await runDemo(tokenPath);
+		expect(second.code).toBe(0);
+		expect(second.stdout).toContain(
+			"Signed in silently, from the stored token, as Adele Vance <adele@contoso.test>.",
+		);
+
+		// an hour later: the access token has expired, the refresh token (rotated) still works
+		const file = join(tokenPath, "o365_token.txt");
+		const cache = JSON.parse(await readFile(file, "utf8"));
+		const refreshTokenBefore = Object.values(cache.RefreshToken as Record<string, { secret: string }>)[0]
+			?.secret;
+		for (const entry of Object.values(cache.AccessToken as Record<string, { expires_on: string }>)) {
+			entry.expires_on = String(Math.floor(Date.now() / 1000) - 60);
+		}
+		await writeFile(file, JSON.stringify(cache));
+		const third = await runDemo(tokenPath);
+		expect(third.stderr).toBe("");
+		expect(third.stdout).toContain("Signed in silently");
+		const after = JSON.parse(await readFile(file, "utf8"));
+		expect(Object.values(after.RefreshToken as Record<string, { secret: string }>)[0]?.secret).not.toBe(
+			refreshTokenBefore,
+		);
+	});
+});

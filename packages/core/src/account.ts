@@ -1,0 +1,182 @@
+import type { AuthorizationFlow, RedirectResponse } from "./auth/authorization-flow.js";
+import { type ConsentHandler, consoleConsent } from "./auth/console-consent.js";
+import type { Credentials } from "./auth/credentials.js";
+import {
+	type AuthorizationUrlOptions,
+	CONNECTION_OPTION_KEYS,
+	Connection,
+	type ConnectionOptions,
+	type RequestTokenOptions,
+} from "./connection.js";
+import { ConfigurationError, O365Error } from "./errors.js";
+import type { CloudName } from "./protocol/clouds.js";
+import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
+import { Protocol } from "./protocol/protocol.js";
+import { resolveMainResource } from "./protocol/resource.js";
+import { raceSignal } from "./utils/abort.js";
+
+/** A protocol class `Account` instantiates with the main resource and cloud. */
+export type ProtocolClass = new (options: { defaultResource?: string; cloud?: CloudName }) => Protocol;
+
+export interface AccountOptions extends Omit<ConnectionOptions, "protocol"> {
+	/** The API protocol, as a class or an instance. @default MSGraphProtocol */
+	protocol?: Protocol | ProtocolClass;
+	/** The resource calls address by default (`me`, `users/x@y`, `user:x@y`, `group:…`, `site:…`). @default the protocol's (`me`; `""` for the credentials flow) */
+	mainResource?: string;
+}
+
+const ACCOUNT_OPTION_KEYS: ReadonlySet<string> = new Set<string>([
+	...CONNECTION_OPTION_KEYS,
+	"protocol",
+	"mainResource",
+]);
+
+export interface AuthenticateOptions {
+	/** Scopes or scope helpers to consent to (user flows), e.g. `["basic", "message_all"]`. Not used by the credentials flow. */
+	scopes?: string | readonly string[];
+	/** @default the connection's `redirectUri` */
+	redirectUri?: string;
+	/** Shows the URL and returns the redirected URL, or `null` to abort. @default consoleConsent() */
+	handleConsent?: ConsentHandler;
+	/** Cancels the sign-in. */
+	signal?: AbortSignal;
+	/** How long to wait for the user to consent, in milliseconds. @default 300000 (5 minutes) */
+	consentTimeoutMs?: number;
+	/** Where progress messages go; `null` for none. @default process.stdout with the console handler, else null */
+	output?: NodeJS.WritableStream | null;
+}
+
+/**
+ * python-o365's `Account`: the entry point. Holds the protocol and a {@link Connection}, signs
+ * users (or the app) in, and knows which resource calls address.
+ */
+export class Account {
+	readonly protocol: Protocol;
+	readonly con: Connection;
+	readonly mainResource: string;
+
+	constructor(credentials: Credentials, options: AccountOptions = {}) {
+		const unknown = Object.keys(options).filter((key) => !ACCOUNT_OPTION_KEYS.has(key));
+		if (unknown.length > 0) {
+			throw new ConfigurationError(
+				"invalid_option",
+				`unknown Account option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the options are ${[...ACCOUNT_OPTION_KEYS].join(", ")}.`,
+			);
+		}
+		const { protocol: protocolOption, mainResource, ...connectionOptions } = options;
+		const protocol =
+			protocolOption instanceof Protocol
+				? protocolOption
+				: new (protocolOption ?? MSGraphProtocol)({
+						...(mainResource === undefined ? {} : { defaultResource: mainResource }),
+						...(options.cloud === undefined ? {} : { cloud: options.cloud }),
+					});
+		this.protocol = protocol;
+		this.mainResource = resolveMainResource({
+			protocol,
+			mainResource,
+			authFlowType: options.authFlowType ?? "authorization",
+		});
+		this.con = new Connection(credentials, { ...connectionOptions, protocol });
+	}
+
+	/** Alias of {@link Account.con}. */
+	get connection(): Connection {
+		return this.con;
+	}
+
+	get username(): string | undefined {
+		return this.con.username;
+	}
+
+	set username(username: string | undefined) {
+		this.con.username = username;
+	}
+
+	/** Whether a usable token is stored for the selected user (loads the backend the first time). */
+	isAuthenticated(): Promise<boolean> {
+		return this.con.isAuthenticated();
+	}
+
+	getAuthenticatedUsernames(): Promise<string[]> {
+		return this.con.getAuthenticatedUsernames();
+	}
+
+	/**
+	 * Signs in. User flows: builds the consent URL for `scopes`, lets `handleConsent` show it
+	 * and return the redirected URL, then redeems it. Credentials flow: gets the app token.
+	 * Resolves `true` when signed in, `false` when the consent step returned nothing; failures
+	 * (refusal, state mismatch, rejected credentials, timeout) reject with typed errors.
+	 */
+	async authenticate(options: AuthenticateOptions = {}): Promise<boolean> {
+		if (this.con.authFlowType === "credentials") return this.requestToken(null, { signal: options.signal });
+		if (options.scopes === undefined) {
+			throw new ConfigurationError(
+				"invalid_scopes",
+				"authenticate() needs `scopes`, e.g. { scopes: ['basic', 'message_all'] }: python-o365 requested every helper scope, we ask you to choose.",
+			);
+		}
+		const output =
+			options.output !== undefined ? options.output : options.handleConsent ? null : process.stdout;
+		const handleConsent = options.handleConsent ?? consoleConsent();
+		const { url, flow } = await this.getAuthorizationUrl(options.scopes, {
+			...(options.redirectUri === undefined ? {} : { redirectUri: options.redirectUri }),
+		});
+		const timeout = AbortSignal.timeout(options.consentTimeoutMs ?? 300_000);
+		const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+		let redirected: Awaited<ReturnType<ConsentHandler>>;
+		try {
+			redirected = await raceSignal(Promise.resolve(handleConsent(url, { signal })), signal);
+		} catch (error) {
+			if (timeout.aborted && !options.signal?.aborted) {
+				throw new O365Error(
+					"consent_timeout",
+					`no consent arrived within ${options.consentTimeoutMs ?? 300_000} ms; call authenticate() again (or raise consentTimeoutMs).`,
+					{ cause: error },
+				);
+			}
+			throw error;
+		}
+		if (redirected === null || redirected === undefined || redirected === "") {
+			output?.write("Authentication Flow aborted.\n");
+			return false;
+		}
+		await this.con.requestToken(redirected, { flow, ...(options.signal ? { signal: options.signal } : {}) });
+		output?.write("Authentication Flow Completed. Oauth Access Token Stored. You can now use the API.\n");
+		return true;
+	}
+
+	/** Step 1 of a web-app sign-in; scope helpers and bare permissions are expanded and prefixed. */
+	async getAuthorizationUrl(
+		requestedScopes: string | readonly string[],
+		options?: AuthorizationUrlOptions,
+	): Promise<{ url: string; flow: AuthorizationFlow }> {
+		return this.con.getAuthorizationUrl(this.protocol.getScopesFor(requestedScopes), options);
+	}
+
+	/**
+	 * Step 2 of a web-app sign-in, or the app's sign-in (credentials flow, where the only scope
+	 * allowed is the protocol's `.default`).
+	 */
+	async requestToken(
+		authorizationResponse: RedirectResponse | null | undefined,
+		options: RequestTokenOptions = {},
+	): Promise<boolean> {
+		if (this.con.authFlowType === "credentials") {
+			const appScope = this.protocol.prefixScope(".default");
+			const requested = options.requestedScopes;
+			if (requested !== undefined && (requested.length !== 1 || requested[0] !== appScope)) {
+				throw new ConfigurationError(
+					"invalid_scopes",
+					`the credentials flow takes exactly one scope, '${appScope}': app permissions are granted to the app in Entra, not requested.`,
+				);
+			}
+			return this.con.requestToken(null, { ...options, requestedScopes: [appScope] });
+		}
+		return this.con.requestToken(authorizationResponse, options);
+	}
+
+	toString(): string {
+		return `Account Client Id: ${this.con.clientId}`;
+	}
+}

@@ -1,0 +1,39 @@
+import { createInterface } from "node:readline/promises";
+import { abortError } from "../utils/abort.js";
+
+/**
+ * Asks the user to consent: receives the sign-in URL, resolves with the URL the browser was
+ * redirected to (or the `form_post` parameters), or with `null`/`undefined` to abort.
+ */
+export type ConsentHandler = (
+	consentUrl: string,
+	options: { signal: AbortSignal },
+) => Promise<string | URLSearchParams | null | undefined> | string | URLSearchParams | null | undefined;
+
+export interface ConsoleConsentOptions {
+	/** Where the prompt is printed. @default process.stdout */
+	output?: NodeJS.WritableStream;
+	/** Where the pasted URL is read from. @default process.stdin */
+	input?: NodeJS.ReadableStream;
+}
+
+/**
+ * python-o365's `consent_input_token`: prints the URL, then reads the redirected URL the user
+ * pastes. An empty line aborts. Stops waiting when the signal aborts (timeout or cancel).
+ */
+export function consoleConsent(options: ConsoleConsentOptions = {}): ConsentHandler {
+	return async (consentUrl, { signal }) => {
+		const output = options.output ?? process.stdout;
+		output.write(`Visit the following url to give consent:\n${consentUrl}\n`);
+		const readline = createInterface({ input: options.input ?? process.stdin, output, terminal: false });
+		try {
+			const answer = await readline.question("Paste the authenticated url here:\n", { signal });
+			return answer.trim() === "" ? null : answer.trim();
+		} catch (error) {
+			if (signal.aborted) throw abortError(signal);
+			throw error;
+		} finally {
+			readline.close();
+		}
+	};
+}

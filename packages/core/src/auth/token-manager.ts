@@ -1,0 +1,172 @@
+/**
+ * Hands out valid access tokens. The warm path is one map lookup: no storage I/O and no walk of
+ * MSAL's cache. Near expiry (or when forced) one refresh runs per user and per process, however
+ * many callers wait for it; the backend's `shouldRefreshToken` hook takes part as in python-o365.
+ */
+
+import type { TokenBackend } from "../backend/token-backend.js";
+import { AuthenticationError } from "../errors.js";
+import { raceSignal } from "../utils/abort.js";
+import type { AuthFlowType } from "./credentials.js";
+import type { MsalClient, TokenResult } from "./msal-client.js";
+
+/** msal-node renews access tokens this long before they expire; we hand them out until then. */
+export const RENEWAL_OFFSET_MS = 300_000;
+
+interface Bearer {
+	token: string;
+	/** Epoch ms after which the next call goes back to MSAL. */
+	renewAt: number;
+}
+
+export interface TokenManagerOptions {
+	msal: MsalClient;
+	backend: TokenBackend;
+	authFlowType: AuthFlowType;
+	/** Scopes of the app's own token, e.g. `https://graph.microsoft.com/.default`. */
+	appScopes: string[];
+	storeTokenAfterRefresh: boolean;
+	username: string | undefined;
+}
+
+export interface AccessTokenOptions {
+	/** Stops waiting; the shared refresh goes on for the other callers. */
+	signal?: AbortSignal | undefined;
+	/** Skips the cached token and asks the identity platform for a new one. @default false */
+	forceRefresh?: boolean | undefined;
+}
+
+export class TokenManager {
+	readonly #options: TokenManagerOptions;
+	readonly #bearers = new Map<string, Bearer>();
+	readonly #inflight = new Map<string, Promise<string>>();
+	#username: string | undefined;
+	#loaded = false;
+
+	constructor(options: TokenManagerOptions) {
+		this.#options = options;
+		this.#username = options.username;
+	}
+
+	/** The selected user: the one set, else the first stored account (by username). */
+	get username(): string | undefined {
+		return this.#username ?? this.#options.backend.getAllAccounts()[0]?.username;
+	}
+
+	set username(username: string | undefined) {
+		this.#username = username;
+	}
+
+	getAccessToken(options: AccessTokenOptions = {}): Promise<string> {
+		const key = this.#username?.toLowerCase() ?? "";
+		if (!options.forceRefresh) {
+			const bearer = this.#bearers.get(key);
+			if (bearer !== undefined && Date.now() < bearer.renewAt) return Promise.resolve(bearer.token);
+		}
+		const flightKey = `${options.forceRefresh ? "force" : "renew"}:${key}`;
+		let flight = this.#inflight.get(flightKey);
+		if (flight === undefined) {
+			flight = this.#obtain(key, options.forceRefresh === true).finally(() =>
+				this.#inflight.delete(flightKey),
+			);
+			this.#inflight.set(flightKey, flight);
+		}
+		return raceSignal(flight, options.signal);
+	}
+
+	/** Loads the stored token once, the first time a token is needed. */
+	async ensureLoaded(): Promise<void> {
+		if (this.#loaded) return;
+		if (!this.#options.backend.hasData) await this.#options.backend.loadToken();
+		this.#loaded = true;
+	}
+
+	/** Forgets cached bearers, e.g. after the backend was reloaded or the user changed. */
+	invalidate(): void {
+		this.#bearers.clear();
+	}
+
+	/** Records a fresh sign-in: selects its user and remembers its token. */
+	async acceptSignIn(result: TokenResult, store: boolean): Promise<void> {
+		this.#loaded = true;
+		if (result.account !== undefined) this.#username = result.account.username;
+		if (store) await this.#options.backend.saveToken();
+		this.#remember(this.#username?.toLowerCase() ?? "", result);
+	}
+
+	async #obtain(key: string, force: boolean): Promise<string> {
+		await this.ensureLoaded();
+		const result =
+			this.#options.authFlowType === "credentials"
+				? await this.#options.msal.appToken({ scopes: this.#options.appScopes, forceRefresh: force })
+				: await this.#userToken(force);
+		if (this.#options.storeTokenAfterRefresh && this.#options.backend.hasStateChanged) {
+			await this.#options.backend.saveToken();
+		}
+		this.#remember(key, result);
+		return result.accessToken;
+	}
+
+	async #userToken(force: boolean): Promise<TokenResult> {
+		const { backend } = this.#options;
+		const username = this.username;
+		const account = backend.getAccount({ ...(username === undefined ? {} : { username }) });
+		if (account === undefined) {
+			throw new AuthenticationError(
+				"sign_in_required",
+				username === undefined
+					? "no user has signed in yet; call account.authenticate() first."
+					: `no stored token for '${username}'; call account.authenticate() to sign them in.`,
+			);
+		}
+		if (!force && this.#needsRefresh(account.username)) {
+			// python-o365's hook: false = another process refreshed and the backend reloaded.
+			const decision = await backend.shouldRefreshToken(
+				{ username: account.username, refreshToken: (options) => this.#forceRefresh(options?.signal) },
+				{ username: account.username },
+			);
+			if (decision !== true) this.invalidate();
+		}
+		// Without a stored access token (another library purged it) `.default` asks for every
+		// scope the user consented to, rather than an empty, useless token.
+		const granted = backend.getTokenScopes({ username: account.username, removeReserved: true }) ?? [];
+		const scopes = granted.length > 0 ? granted : this.#options.appScopes;
+		const request = { homeAccountId: account.home_account_id, scopes, forceRefresh: force };
+		try {
+			return await this.#options.msal.silent(request);
+		} catch (error) {
+			if (!(await this.#anotherProcessRotated(error, account.username))) throw error;
+			return this.#options.msal.silent({ ...request, forceRefresh: false });
+		}
+	}
+
+	/**
+	 * After `invalid_grant`, checks whether storage holds a newer refresh token than the one just
+	 * refused (another process rotated it); if so, adopts it instead of logging the user out.
+	 */
+	async #anotherProcessRotated(error: unknown, username: string): Promise<boolean> {
+		if (!(error instanceof AuthenticationError) || error.providerError.error !== "invalid_grant")
+			return false;
+		const { backend } = this.#options;
+		const refused = backend.getRefreshToken({ username })?.secret;
+		if (!(await backend.loadToken())) return false;
+		return backend.getRefreshToken({ username })?.secret !== refused;
+	}
+
+	#forceRefresh(signal: AbortSignal | undefined): Promise<boolean> {
+		return this.getAccessToken({ signal, forceRefresh: true }).then(() => true);
+	}
+
+	#needsRefresh(username: string): boolean {
+		const token = this.#options.backend.getAccessToken({ username });
+		return token === undefined || Number(token.expires_on ?? 0) * 1000 - RENEWAL_OFFSET_MS <= Date.now();
+	}
+
+	#remember(key: string, result: TokenResult): void {
+		const renewAt = Math.min(
+			result.expiresAt - RENEWAL_OFFSET_MS,
+			result.refreshAt ?? Number.POSITIVE_INFINITY,
+		);
+		this.#bearers.set(key, { token: result.accessToken, renewAt });
+	}
+}

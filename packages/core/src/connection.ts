@@ -1,0 +1,298 @@
+import {
+	type AuthorizationFlow,
+	assertAuthorizationFlow,
+	createAuthorizationFlow,
+	parseAuthorizationResponse,
+	type RedirectResponse,
+} from "./auth/authorization-flow.js";
+import {
+	AUTH_FLOW_TYPES,
+	type AuthFlowType,
+	type Credentials,
+	parseCredentials,
+	validateTenant,
+} from "./auth/credentials.js";
+import { MsalClient, type NetworkClient } from "./auth/msal-client.js";
+import { type AccessTokenOptions, TokenManager } from "./auth/token-manager.js";
+import { assertTokenBackend } from "./backend/assert-token-backend.js";
+import { MemoryTokenBackend } from "./backend/memory-token-backend.js";
+import type { TokenBackend } from "./backend/token-backend.js";
+import { AuthenticationError, ConfigurationError } from "./errors.js";
+import { type CloudName, getCloud, isCloudName } from "./protocol/clouds.js";
+import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
+import type { Protocol } from "./protocol/protocol.js";
+import { raceSignal } from "./utils/abort.js";
+
+/** Options of {@link Connection}; `Account` accepts them too. */
+export interface ConnectionOptions {
+	/**
+	 * How to sign in: `authorization` (a confidential web app acting for users), `public` (a
+	 * desktop/CLI app without a secret, acting for users) or `credentials` (the app itself).
+	 * @default "authorization"
+	 */
+	authFlowType?: AuthFlowType;
+	/**
+	 * Directory (tenant) id or domain. Required for `credentials`, where 'common' is refused.
+	 * @default "common"
+	 */
+	tenantId?: string;
+	/**
+	 * Where tokens are kept between runs.
+	 * @default new MemoryTokenBackend() (nothing survives the process: pass a persistent backend)
+	 */
+	tokenBackend?: TokenBackend;
+	/** The user whose tokens to use, when the backend holds several. @default the first stored account */
+	username?: string;
+	/** Save tokens right after each refresh (rotated refresh tokens are then never lost). @default true */
+	storeTokenAfterRefresh?: boolean;
+	/** The API protocol: its service URL and scope prefix. @default new MSGraphProtocol({ cloud }) */
+	protocol?: Protocol;
+	/** National cloud for sign-in and Graph hosts. @default "global" */
+	cloud?: CloudName;
+	/** Where users are sent back after consenting. @default the cloud's `/common/oauth2/nativeclient` page */
+	redirectUri?: string;
+	/** msal-node `authority` (full URL); overrides `cloud` + `tenantId`. @default `<cloud authority host>/<tenantId>` */
+	authority?: string;
+	/** msal-node `knownAuthorities`: hosts trusted without instance discovery. @default undefined */
+	knownAuthorities?: string[];
+	/** msal-node `authorityMetadata` (JSON string of the OpenID configuration). @default undefined */
+	authorityMetadata?: string;
+	/** msal-node `cloudDiscoveryMetadata` (JSON string). @default undefined */
+	cloudDiscoveryMetadata?: string;
+	/** msal-node `networkClient` for identity-platform requests (proxies, tests). @default fetch */
+	networkClient?: NetworkClient;
+}
+
+export const CONNECTION_OPTION_KEYS: readonly (keyof ConnectionOptions)[] = [
+	"authFlowType",
+	"tenantId",
+	"tokenBackend",
+	"username",
+	"storeTokenAfterRefresh",
+	"protocol",
+	"cloud",
+	"redirectUri",
+	"authority",
+	"knownAuthorities",
+	"authorityMetadata",
+	"cloudDiscoveryMetadata",
+	"networkClient",
+];
+
+export interface AuthorizationUrlOptions {
+	/** @default the connection's `redirectUri` */
+	redirectUri?: string;
+	/** OpenID `prompt`, e.g. `select_account`, `consent`, `login`. @default undefined */
+	prompt?: string;
+	/** Pre-fills the username on the sign-in page. @default undefined */
+	loginHint?: string;
+	/** Skips home-realm discovery, e.g. `contoso.com`. @default undefined */
+	domainHint?: string;
+	/** How the code comes back: in the redirect URL or as a POSTed form. @default "query" */
+	responseMode?: "query" | "form_post";
+}
+
+export interface RequestTokenOptions {
+	/** The `flow` getAuthorizationUrl() returned (user flows). */
+	flow?: AuthorizationFlow;
+	/** Scopes of the app token (credentials flow). @default [`<scope prefix>.default`] */
+	requestedScopes?: string[];
+	/** Save the token in the backend. @default true */
+	storeToken?: boolean;
+	/** Stops waiting for the identity platform. */
+	signal?: AbortSignal;
+}
+
+/**
+ * python-o365's `Connection`: signs in with msal-node, keeps the tokens in the token backend and
+ * hands out valid access tokens.
+ */
+export class Connection {
+	readonly clientId: string;
+	readonly tenantId: string;
+	readonly authFlowType: AuthFlowType;
+	readonly tokenBackend: TokenBackend;
+	readonly storeTokenAfterRefresh: boolean;
+	readonly protocol: Protocol;
+	readonly redirectUri: string;
+	readonly #tokens: TokenManager;
+	readonly #msal: MsalClient;
+
+	constructor(credentials: Credentials, options: ConnectionOptions = {}) {
+		const authFlowType = options.authFlowType ?? "authorization";
+		if (!AUTH_FLOW_TYPES.includes(authFlowType)) {
+			throw new ConfigurationError(
+				"invalid_option",
+				`authFlowType must be one of ${AUTH_FLOW_TYPES.join(", ")}; got '${String(authFlowType)}'.`,
+			);
+		}
+		const cloudName = options.cloud ?? "global";
+		if (!isCloudName(cloudName)) {
+			throw new ConfigurationError("invalid_option", `cloud '${String(cloudName)}' is unknown.`);
+		}
+		const cloud = getCloud(cloudName);
+		const parsed = parseCredentials(credentials, authFlowType);
+		this.clientId = parsed.clientId;
+		this.authFlowType = authFlowType;
+		this.tenantId = validateTenant(options.tenantId, authFlowType);
+		this.tokenBackend = options.tokenBackend ?? new MemoryTokenBackend();
+		assertTokenBackend(this.tokenBackend);
+		this.storeTokenAfterRefresh = options.storeTokenAfterRefresh ?? true;
+		this.protocol = options.protocol ?? new MSGraphProtocol({ cloud: cloudName });
+		this.redirectUri = options.redirectUri ?? `${cloud.authorityHost}/common/oauth2/nativeclient`;
+		this.#msal = new MsalClient({
+			clientId: parsed.clientId,
+			credential: parsed.credential,
+			authority: options.authority ?? `${cloud.authorityHost}/${this.tenantId}`,
+			knownAuthorities: options.knownAuthorities,
+			authorityMetadata: options.authorityMetadata,
+			cloudDiscoveryMetadata: options.cloudDiscoveryMetadata,
+			networkClient: options.networkClient,
+			tokenBackend: this.tokenBackend,
+		});
+		this.#tokens = new TokenManager({
+			msal: this.#msal,
+			backend: this.tokenBackend,
+			authFlowType,
+			appScopes: [this.protocol.prefixScope(".default")],
+			storeTokenAfterRefresh: this.storeTokenAfterRefresh,
+			username: options.username,
+		});
+	}
+
+	/** The user whose tokens are used; setting it switches user for later calls. */
+	get username(): string | undefined {
+		return this.#tokens.username;
+	}
+
+	set username(username: string | undefined) {
+		this.#tokens.username = username;
+	}
+
+	/**
+	 * Step 1 of a user sign-in: the URL to send the user to, and the `flow` to keep (server-side)
+	 * until they come back. Scopes are used as given (`Account` expands helpers and prefixes).
+	 */
+	async getAuthorizationUrl(
+		requestedScopes: string[],
+		options: AuthorizationUrlOptions = {},
+	): Promise<{ url: string; flow: AuthorizationFlow }> {
+		if (this.authFlowType === "credentials") {
+			throw new ConfigurationError(
+				"invalid_option",
+				"the credentials flow has no user sign-in; call requestToken(null) or account.authenticate().",
+			);
+		}
+		if (!Array.isArray(requestedScopes) || requestedScopes.length === 0) {
+			throw new ConfigurationError(
+				"invalid_scopes",
+				"name the scopes to request, e.g. ['https://graph.microsoft.com/User.Read'] (or scope helpers through Account).",
+			);
+		}
+		const { flow, codeChallenge } = createAuthorizationFlow(
+			[...requestedScopes],
+			options.redirectUri ?? this.redirectUri,
+		);
+		const url = await this.#msal.authorizationUrl({
+			scopes: flow.scopes,
+			redirectUri: flow.redirectUri,
+			state: flow.state,
+			nonce: flow.nonce,
+			codeChallenge,
+			prompt: options.prompt,
+			loginHint: options.loginHint,
+			domainHint: options.domainHint,
+			responseMode: options.responseMode,
+		});
+		return { url, flow };
+	}
+
+	/**
+	 * Step 2 of a user sign-in (pass the redirected URL or form body and the stored `flow`), or the
+	 * app's sign-in in the credentials flow (pass `null`). Resolves `true` once the token is held
+	 * (and stored unless `storeToken: false`); failures reject with typed errors.
+	 */
+	async requestToken(
+		authorizationResponse: RedirectResponse | null | undefined,
+		options: RequestTokenOptions = {},
+	): Promise<boolean> {
+		const store = options.storeToken ?? true;
+		if (this.authFlowType === "credentials") {
+			const scopes = options.requestedScopes ?? [this.protocol.prefixScope(".default")];
+			const result = await raceSignal(this.#msal.appToken({ scopes, forceRefresh: false }), options.signal);
+			await this.#tokens.acceptSignIn(result, store);
+			return true;
+		}
+		if (authorizationResponse === null || authorizationResponse === undefined) {
+			throw new AuthenticationError(
+				"invalid_redirect",
+				"requestToken needs the URL the user was redirected to after consenting.",
+			);
+		}
+		assertAuthorizationFlow(options.flow);
+		const flow = options.flow;
+		const response = parseAuthorizationResponse(authorizationResponse);
+		if (response.state !== flow.state) {
+			throw new AuthenticationError(
+				"state_mismatch",
+				"the redirect's state does not match this sign-in's flow: it belongs to another sign-in or was forged. Start again with getAuthorizationUrl().",
+			);
+		}
+		const result = await raceSignal(
+			this.#msal.redeemCode({
+				code: response.code,
+				scopes: flow.scopes,
+				redirectUri: flow.redirectUri,
+				codeVerifier: flow.codeVerifier,
+				state: flow.state,
+				nonce: flow.nonce,
+				clientInfo: response.clientInfo,
+			}),
+			options.signal,
+		);
+		await this.#tokens.acceptSignIn(result, store);
+		return true;
+	}
+
+	/** python-o365's `load_token_from_backend`: replaces the in-memory tokens with the stored ones. */
+	async loadTokenFromBackend(): Promise<boolean> {
+		const loaded = await this.tokenBackend.loadToken();
+		this.#tokens.invalidate();
+		return loaded;
+	}
+
+	/**
+	 * A valid access token for the selected user (or the app), refreshed when it is about to
+	 * expire. Concurrent callers share one refresh. Rejects with `sign_in_required` when only a
+	 * new interactive sign-in can help.
+	 */
+	getAccessToken(options?: AccessTokenOptions): Promise<string> {
+		return this.#tokens.getAccessToken(options);
+	}
+
+	/** Forces a refresh now (keeps a refresh token alive, recovers from a revoked access token). */
+	async refreshToken(options: { signal?: AbortSignal } = {}): Promise<boolean> {
+		await this.#tokens.getAccessToken({ signal: options.signal, forceRefresh: true });
+		return true;
+	}
+
+	/** Whether a usable token is held: a refresh token, or an unexpired access token. */
+	async isAuthenticated(): Promise<boolean> {
+		await this.#tokens.ensureLoaded();
+		const username = this.username;
+		const selection = username === undefined ? {} : { username };
+		return this.tokenBackend.tokenIsLongLived(selection) || !this.tokenBackend.tokenIsExpired(selection);
+	}
+
+	/** Users holding a refresh token or an unexpired access token. */
+	async getAuthenticatedUsernames(): Promise<string[]> {
+		await this.#tokens.ensureLoaded();
+		return this.tokenBackend
+			.getAllAccounts()
+			.map((account) => account.username)
+			.filter(
+				(username) =>
+					this.tokenBackend.tokenIsLongLived({ username }) || !this.tokenBackend.tokenIsExpired({ username }),
+			);
+	}
+}
