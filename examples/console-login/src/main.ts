@@ -74,7 +74,7 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 			tokenPath: resolve(env.O365_TOKEN_PATH ?? ".o365-demo"),
 		});
 		const account = new Account(setup.credentials, { ...setup.options, tokenBackend });
-		let how = "silently, from the stored token";
+		let how = "silently (from the stored token)";
 		if (!(await account.isAuthenticated())) {
 			const signedIn = await account.authenticate({
 				scopes: ["basic"],

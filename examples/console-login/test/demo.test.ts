@@ -41,7 +41,7 @@ describe("pnpm demo (console sign-in against the fake identity platform)", () =>
 		const second = await runDemo(tokenPath);
 		expect(second.code).toBe(0);
 		expect(second.stdout).toContain(
-			"Signed in silently, from the stored token, as Adele Vance <adele@contoso.test>.",
+			"Signed in silently (from the stored token) as Adele Vance <adele@contoso.test>.",
 		);
 
 		// an hour later: the access token has expired, the refresh token (rotated) still works
