@@ -1,1 +1,25 @@
-export {};
+export type { FakeBrowser, SignInOptions } from "./browser.js";
+export { createTestCertificate, type TestCertificate, type TestCertificateOptions } from "./certificate.js";
+export {
+	clearEgressViolations,
+	type EgressViolation,
+	egressViolations,
+	installEgressGuard,
+	uninstallEgressGuard,
+} from "./egress-guard.js";
+export { TestkitError, type TestkitErrorCode } from "./errors.js";
+export { startFakeIdentityPlatform } from "./server.js";
+export type {
+	AccessTokenClaims,
+	FakeCertificateCredential,
+	FakeClientRegistration,
+	FakeIdentityPlatform,
+	FakeIdentityPlatformOptions,
+	FakeMsalConfig,
+	FakeSettings,
+	FakeUser,
+	FakeUserInput,
+	InjectedFault,
+	OmittableField,
+	RecordedRequest,
+} from "./types.js";

@@ -1,0 +1,46 @@
+/**
+ * The request log, with secrets redacted before anything is stored.
+ */
+import type { RecordedRequest } from "./types.js";
+
+/** Parameters whose values are credentials or grants: never stored in clear. */
+const SECRET_PARAMETERS: ReadonlySet<string> = new Set([
+	"client_secret",
+	"client_assertion",
+	"assertion",
+	"code",
+	"code_verifier",
+	"refresh_token",
+	"password",
+	"fake_password",
+]);
+
+export const REDACTED = "[redacted]";
+
+export function redact(params: Record<string, string>): Record<string, string> {
+	const copy: Record<string, string> = {};
+	for (const [name, value] of Object.entries(params)) {
+		copy[name] = SECRET_PARAMETERS.has(name.toLowerCase()) ? REDACTED : value;
+	}
+	return copy;
+}
+
+export class Recorder {
+	readonly requests: RecordedRequest[] = [];
+
+	record(entry: RecordedRequest): void {
+		this.requests.push({ ...entry, query: redact(entry.query), form: redact(entry.form) });
+	}
+
+	tokenRequests(grantType?: string): RecordedRequest[] {
+		return this.requests.filter(
+			(request) =>
+				/\/oauth2\/v2\.0\/token$/i.test(request.path) &&
+				(grantType === undefined || request.grantType === grantType),
+		);
+	}
+
+	clear(): void {
+		this.requests.length = 0;
+	}
+}
