@@ -8,7 +8,7 @@ const exampleDir = new URL("..", import.meta.url).pathname;
 
 /** Runs the demo as `pnpm demo` does, in a fresh process, and collects what it prints. */
 function runDemo(tokenPath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	const env = { ...process.env, O365_TOKEN_PATH: tokenPath };
+	const env: NodeJS.ProcessEnv = { ...process.env, O365_TOKEN_PATH: tokenPath };
 	delete env.O365_CLIENT_ID;
 	const child = spawn(process.execPath, ["--conditions=@o365/source", "--import", "tsx", "src/main.ts"], {
 		cwd: exampleDir,
