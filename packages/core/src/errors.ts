@@ -25,7 +25,9 @@ export type O365ErrorCode =
 	| "backend_corrupt"
 	| "backend_legacy_format"
 	| "backend_io"
-	| "backend_crypto";
+	| "backend_crypto"
+	| "backend_conflict"
+	| "lease_timeout";
 
 export interface O365ErrorOptions {
 	cause?: unknown;

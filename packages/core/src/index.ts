@@ -10,14 +10,21 @@ export { assertTokenBackend } from "./backend/assert-token-backend.js";
 export { BaseTokenBackend, type BaseTokenBackendOptions } from "./backend/base-token-backend.js";
 export type { CacheDocument, CachedAccount, CachedCredential } from "./backend/cache-json.js";
 export { EnvTokenBackend, type EnvTokenBackendOptions } from "./backend/env-token-backend.js";
-export { MemoryTokenBackend } from "./backend/memory-token-backend.js";
+export {
+	MemoryTokenBackend,
+	type MemoryTokenBackendOptions,
+	MemoryTokenStore,
+} from "./backend/memory-token-backend.js";
 export type {
 	CryptographyManager,
+	LeaseOptions,
 	RefreshingConnection,
 	StorageCallOptions,
 	TokenBackend,
+	TokenLease,
 	TokenStorage,
 	UsernameOption,
+	VersionedValue,
 } from "./backend/token-backend.js";
 export {
 	type AuthorizationUrlOptions,

@@ -162,13 +162,21 @@ export class MsalClient {
 	}
 
 	/** The app's own token (client credentials), from the cache unless expired or forced. */
-	async appToken(request: { scopes: string[]; forceRefresh: boolean }): Promise<TokenResult> {
+	async appToken(request: {
+		scopes: string[];
+		forceRefresh: boolean;
+		claims?: string | undefined;
+	}): Promise<TokenResult> {
 		const app = this.#getApp();
 		if (!(app instanceof loadMsal().ConfidentialClientApplication)) {
 			throw new AuthenticationError("token_request_failed", "app tokens need a confidential client.");
 		}
 		const result = await this.#call("get an app token", () =>
-			app.acquireTokenByClientCredential({ scopes: request.scopes, skipCache: request.forceRefresh }),
+			app.acquireTokenByClientCredential({
+				scopes: request.scopes,
+				skipCache: request.forceRefresh,
+				...(request.claims === undefined ? {} : { claims: request.claims }),
+			}),
 		);
 		if (result === null) {
 			throw new AuthenticationError("token_request_failed", "the identity platform returned no app token.");

@@ -34,6 +34,11 @@ export interface AccessTokenOptions {
 	signal?: AbortSignal | undefined;
 	/** Skips the cached token and asks the identity platform for a new one. @default false */
 	forceRefresh?: boolean | undefined;
+	/**
+	 * A claims challenge (the JSON a `WWW-Authenticate: … claims="…"` header carries, decoded):
+	 * forces a new token that satisfies it. @default undefined
+	 */
+	claims?: string | undefined;
 }
 
 export class TokenManager {
@@ -59,16 +64,15 @@ export class TokenManager {
 
 	getAccessToken(options: AccessTokenOptions = {}): Promise<string> {
 		const key = this.#username?.toLowerCase() ?? "";
-		if (!options.forceRefresh) {
+		const force = options.forceRefresh === true || options.claims !== undefined;
+		if (!force) {
 			const bearer = this.#bearers.get(key);
 			if (bearer !== undefined && Date.now() < bearer.renewAt) return Promise.resolve(bearer.token);
 		}
-		const flightKey = `${options.forceRefresh ? "force" : "renew"}:${key}`;
+		const flightKey = `${force ? `force:${options.claims ?? ""}` : "renew"}:${key}`;
 		let flight = this.#inflight.get(flightKey);
 		if (flight === undefined) {
-			flight = this.#obtain(key, options.forceRefresh === true).finally(() =>
-				this.#inflight.delete(flightKey),
-			);
+			flight = this.#obtain(key, force, options.claims).finally(() => this.#inflight.delete(flightKey));
 			this.#inflight.set(flightKey, flight);
 		}
 		return raceSignal(flight, options.signal);
@@ -94,12 +98,12 @@ export class TokenManager {
 		this.#remember(this.#username?.toLowerCase() ?? "", result);
 	}
 
-	async #obtain(key: string, force: boolean): Promise<string> {
+	async #obtain(key: string, force: boolean, claims: string | undefined): Promise<string> {
 		await this.ensureLoaded();
 		const result =
 			this.#options.authFlowType === "credentials"
-				? await this.#options.msal.appToken({ scopes: this.#options.appScopes, forceRefresh: force })
-				: await this.#userToken(force);
+				? await this.#options.msal.appToken({ scopes: this.#options.appScopes, forceRefresh: force, claims })
+				: await this.#userToken(force, claims);
 		if (this.#options.storeTokenAfterRefresh && this.#options.backend.hasStateChanged) {
 			await this.#options.backend.saveToken();
 		}
@@ -107,7 +111,7 @@ export class TokenManager {
 		return result.accessToken;
 	}
 
-	async #userToken(force: boolean): Promise<TokenResult> {
+	async #userToken(force: boolean, claims: string | undefined): Promise<TokenResult> {
 		const { backend } = this.#options;
 		const username = this.username;
 		const account = backend.getAccount({ ...(username === undefined ? {} : { username }) });
@@ -131,7 +135,7 @@ export class TokenManager {
 		// scope the user consented to, rather than an empty, useless token.
 		const granted = backend.getTokenScopes({ username: account.username, removeReserved: true }) ?? [];
 		const scopes = granted.length > 0 ? granted : this.#options.appScopes;
-		const request = { homeAccountId: account.home_account_id, scopes, forceRefresh: force };
+		const request = { homeAccountId: account.home_account_id, scopes, forceRefresh: force, claims };
 		try {
 			return await this.#options.msal.silent(request);
 		} catch (error) {

@@ -39,6 +39,18 @@ export function assertTokenBackend(backend: unknown): asserts backend is TokenBa
 			`tokenBackend is missing ${missing.join(", ")}. Extend BaseTokenBackend from @o365/core and implement read, write, remove and exists.`,
 		);
 	}
+	const versioned = ["readVersioned", "writeIfVersion"].filter(
+		(method) => typeof record[method] === "function",
+	);
+	if (versioned.length === 1) {
+		throw new ConfigurationError(
+			"backend_invalid_config",
+			`tokenBackend implements ${versioned[0]} but not ${versioned[0] === "readVersioned" ? "writeIfVersion" : "readVersioned"}; compare-and-set needs both (or neither).`,
+		);
+	}
+	if (record.acquireLease !== undefined && typeof record.acquireLease !== "function") {
+		throw new ConfigurationError("backend_invalid_config", "tokenBackend.acquireLease must be a method.");
+	}
 	if (typeof record.name !== "string" || record.name.length === 0) {
 		throw new ConfigurationError(
 			"backend_invalid_config",

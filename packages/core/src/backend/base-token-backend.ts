@@ -8,6 +8,7 @@ import {
 	isCacheDocumentEmpty,
 	parseCacheDocument,
 } from "./cache-json.js";
+import { cloneCacheDocument, mergeCacheDocuments } from "./cache-merge.js";
 import {
 	findAccessToken,
 	findAccount,
@@ -19,11 +20,17 @@ import {
 } from "./cache-queries.js";
 import type {
 	CryptographyManager,
+	LeaseOptions,
 	RefreshingConnection,
 	StorageCallOptions,
 	TokenBackend,
+	TokenLease,
 	UsernameOption,
+	VersionedValue,
 } from "./token-backend.js";
+
+/** How often a compare-and-set save re-reads and retries before reporting a conflict. */
+const MAX_SAVE_ATTEMPTS = 5;
 
 /** Options every backend built on {@link BaseTokenBackend} accepts. */
 export interface BaseTokenBackendOptions {
@@ -44,6 +51,10 @@ export abstract class BaseTokenBackend implements TokenBackend {
 	abstract readonly name: string;
 	cryptographyManager: CryptographyManager | undefined;
 	#cache: CacheDocument = emptyCacheDocument();
+	/** The document as last loaded or saved: what a merge diffs against. */
+	#base: CacheDocument = emptyCacheDocument();
+	/** Version of the stored value `#base` came from: `null` = nothing stored, `undefined` = unknown. */
+	#version: string | null | undefined;
 	#changed = false;
 
 	constructor(options: BaseTokenBackendOptions = {}) {
@@ -54,7 +65,15 @@ export abstract class BaseTokenBackend implements TokenBackend {
 	abstract write(value: string, options?: StorageCallOptions): Promise<void>;
 	abstract remove(options?: StorageCallOptions): Promise<boolean>;
 	abstract exists(options?: StorageCallOptions): Promise<boolean>;
+	// Optional capabilities; a subclass adds them with `override` (see TokenStorage for the rules).
 	quarantine?(options?: StorageCallOptions): Promise<string | undefined>;
+	readVersioned?(options?: StorageCallOptions): Promise<VersionedValue | undefined>;
+	writeIfVersion?(
+		value: string,
+		expectedVersion: string | null,
+		options?: StorageCallOptions,
+	): Promise<string | undefined>;
+	acquireLease?(options: LeaseOptions): Promise<TokenLease>;
 
 	get cache(): Readonly<CacheDocument> {
 		return this.#cache;
@@ -86,29 +105,55 @@ export abstract class BaseTokenBackend implements TokenBackend {
 	}
 
 	async loadToken(options: StorageCallOptions = {}): Promise<boolean> {
-		const stored = await this.#storageCall("read the stored token", () => this.read(options), options.signal);
-		if (stored === undefined) return false;
-		const plaintext = await this.#decrypt(stored);
-		const parsed = parseCacheDocument(plaintext);
-		if (parsed === "legacy_format") {
-			throw new TokenBackendError(
-				this.name,
-				"backend_legacy_format",
-				"the stored token was written by python-o365 2.0 or older, which MSAL cannot use. " +
-					"Delete it (backend.deleteToken()) and sign in again.",
-			);
+		const stored = await this.#readStored(options);
+		if (stored === undefined) {
+			this.#version = null;
+			return false;
 		}
-		if (typeof parsed === "string") throw await this.#corrupt(parsed, options);
-		this.#cache = parsed;
+		this.#cache = await this.#decode(stored.value, options);
+		this.#base = cloneCacheDocument(this.#cache);
+		this.#version = stored.version;
 		this.#changed = false;
 		return true;
 	}
 
+	/**
+	 * Writes the in-memory cache. A backend with compare-and-set writes only over the version it
+	 * last read; when another writer got there first, what changed here is merged, entry by entry,
+	 * onto what they stored, and the write is tried again.
+	 */
 	async saveToken(options: StorageCallOptions & { force?: boolean } = {}): Promise<boolean> {
 		if (!this.hasData) return false;
 		if (!this.#changed && !options.force) return true;
-		const value = await this.#encrypt(this.serialize());
-		await this.#storageCall("save the token", () => this.write(value, options), options.signal);
+		const writeIfVersion = this.writeIfVersion?.bind(this);
+		if (writeIfVersion === undefined) {
+			const value = await this.#encrypt(this.serialize());
+			await this.#storageCall("save the token", () => this.write(value, options), options.signal);
+		} else {
+			if (this.#version === undefined) await this.#mergeStored(options);
+			for (let attempt = 1; ; attempt += 1) {
+				const value = await this.#encrypt(this.serialize());
+				const expected = this.#version ?? null;
+				const version = await this.#storageCall(
+					"save the token",
+					() => writeIfVersion(value, expected, options),
+					options.signal,
+				);
+				if (version !== undefined) {
+					this.#version = version;
+					break;
+				}
+				if (attempt === MAX_SAVE_ATTEMPTS) {
+					throw new TokenBackendError(
+						this.name,
+						"backend_conflict",
+						`the stored token changed under every one of ${MAX_SAVE_ATTEMPTS} save attempts; too many processes write at once. Nothing was overwritten; call saveToken() again.`,
+					);
+				}
+				await this.#mergeStored(options);
+			}
+		}
+		this.#base = cloneCacheDocument(this.#cache);
 		this.#changed = false;
 		return true;
 	}
@@ -176,6 +221,37 @@ export abstract class BaseTokenBackend implements TokenBackend {
 		const removed = removeUser(this.#cache, options.username);
 		if (removed) this.#changed = true;
 		return removed;
+	}
+
+	async #readStored(options: StorageCallOptions): Promise<VersionedValue | undefined> {
+		const readVersioned = this.readVersioned?.bind(this);
+		if (readVersioned !== undefined) {
+			return this.#storageCall("read the stored token", () => readVersioned(options), options.signal);
+		}
+		const value = await this.#storageCall("read the stored token", () => this.read(options), options.signal);
+		return value === undefined ? undefined : { value, version: "" };
+	}
+
+	/** Takes in what another writer stored, keeping what changed here since the last load or save. */
+	async #mergeStored(options: StorageCallOptions): Promise<void> {
+		const stored = await this.#readStored(options);
+		const theirs = stored === undefined ? emptyCacheDocument() : await this.#decode(stored.value, options);
+		this.#cache = mergeCacheDocuments(this.#base, this.#cache, theirs);
+		this.#version = stored === undefined ? null : stored.version;
+	}
+
+	async #decode(stored: string, options: StorageCallOptions): Promise<CacheDocument> {
+		const parsed = parseCacheDocument(await this.#decrypt(stored));
+		if (parsed === "legacy_format") {
+			throw new TokenBackendError(
+				this.name,
+				"backend_legacy_format",
+				"the stored token was written by python-o365 2.0 or older, which MSAL cannot use. " +
+					"Delete it (backend.deleteToken()) and sign in again.",
+			);
+		}
+		if (typeof parsed === "string") throw await this.#corrupt(parsed, options);
+		return parsed;
 	}
 
 	/** Moves an unreadable value aside (when the backend can) and builds the error that says where. */

@@ -1,28 +1,95 @@
-import { BaseTokenBackend } from "./base-token-backend.js";
+import { setTimeout as delay } from "node:timers/promises";
+import { TokenBackendError } from "../errors.js";
+import { BaseTokenBackend, type BaseTokenBackendOptions } from "./base-token-backend.js";
+import type { LeaseOptions, StorageCallOptions, TokenLease, VersionedValue } from "./token-backend.js";
+
+/** The shared slot several {@link MemoryTokenBackend}s can use, like processes sharing a store. */
+export class MemoryTokenStore {
+	value: string | undefined;
+	version = 0;
+	lease: { owner: symbol; expiresAt: number } | undefined;
+}
+
+export interface MemoryTokenBackendOptions extends BaseTokenBackendOptions {
+	/** Share one store between instances (tests of multi-instance behaviour). @default a new store */
+	store?: MemoryTokenStore;
+}
+
+/** How often a waiting lease checks again, in milliseconds. */
+const LEASE_POLL_MS = 5;
 
 /**
- * Keeps the token in this object only: nothing survives the process. For tests, scripts that
- * sign in every run, and as the reference implementation of the storage primitives.
+ * Keeps the token in memory only: nothing survives the process. For tests and scripts that sign in
+ * every run, and the reference implementation of every storage capability (compare-and-set and
+ * leases included) that the conformance suite checks itself against.
  */
 export class MemoryTokenBackend extends BaseTokenBackend {
 	readonly name = "memory";
-	#value: string | undefined;
+	readonly store: MemoryTokenStore;
+
+	constructor(options: MemoryTokenBackendOptions = {}) {
+		super(options);
+		this.store = options.store ?? new MemoryTokenStore();
+	}
 
 	async read(): Promise<string | undefined> {
-		return this.#value;
+		return this.store.value;
 	}
 
 	async write(value: string): Promise<void> {
-		this.#value = value;
+		this.store.value = value;
+		this.store.version += 1;
 	}
 
 	async remove(): Promise<boolean> {
-		const had = this.#value !== undefined;
-		this.#value = undefined;
+		const had = this.store.value !== undefined;
+		this.store.value = undefined;
+		this.store.version += 1;
 		return had;
 	}
 
 	async exists(): Promise<boolean> {
-		return this.#value !== undefined;
+		return this.store.value !== undefined;
+	}
+
+	override async readVersioned(): Promise<VersionedValue | undefined> {
+		const { value, version } = this.store;
+		return value === undefined ? undefined : { value, version: String(version) };
+	}
+
+	override async writeIfVersion(value: string, expectedVersion: string | null): Promise<string | undefined> {
+		const current = this.store.value === undefined ? null : String(this.store.version);
+		if (current !== expectedVersion) return undefined;
+		await this.write(value);
+		return String(this.store.version);
+	}
+
+	override async acquireLease(options: LeaseOptions & StorageCallOptions): Promise<TokenLease> {
+		const owner = Symbol("lease");
+		const deadline = Date.now() + options.waitMs;
+		for (;;) {
+			options.signal?.throwIfAborted();
+			const held = this.store.lease;
+			if (held === undefined || held.expiresAt <= Date.now()) {
+				const expiresAt = Date.now() + options.ttlMs;
+				this.store.lease = { owner, expiresAt };
+				return {
+					expiresAt,
+					release: async () => {
+						if (this.store.lease?.owner === owner) this.store.lease = undefined;
+					},
+				};
+			}
+			if (Date.now() >= deadline) {
+				throw new TokenBackendError(
+					this.name,
+					"lease_timeout",
+					`another holder kept the token lease for more than ${options.waitMs} ms; try again, or raise the wait.`,
+				);
+			}
+			await delay(Math.min(LEASE_POLL_MS, Math.max(1, deadline - Date.now())), undefined, {
+				signal: options.signal,
+			});
+		}
 	}
 }

@@ -65,6 +65,30 @@ export interface RefreshingConnection {
 	refreshToken(options?: { signal?: AbortSignal }): Promise<boolean>;
 }
 
+/** A stored value and the version the store gave it (ETag, row version, generation…). */
+export interface VersionedValue {
+	value: string;
+	/** Opaque; changes whenever the stored value changes. */
+	version: string;
+}
+
+/** Options of {@link TokenStorage.acquireLease}. */
+export interface LeaseOptions {
+	/** How long the lease lasts unless released, in milliseconds; a crashed holder blocks no longer. */
+	ttlMs: number;
+	/** How long to wait for the current holder to release or expire, in milliseconds. */
+	waitMs: number;
+	/** Stops waiting; rejects with the signal's reason. */
+	signal?: AbortSignal | undefined;
+}
+
+/** A held lease; release it in `finally`. Releasing twice, or after it expired, is harmless. */
+export interface TokenLease {
+	/** When the lease expires by itself, in epoch milliseconds. */
+	readonly expiresAt: number;
+	release(): Promise<void>;
+}
+
 /** The storage primitives a backend author implements; see the module documentation. */
 export interface TokenStorage {
 	/** Short stable name used in errors and logs, e.g. `"fs"`, `"memory"`. */
@@ -79,6 +103,26 @@ export interface TokenStorage {
 	exists(options?: StorageCallOptions): Promise<boolean>;
 	/** Optional: moves an unreadable value aside and says where it went (for the error message). */
 	quarantine?(options?: StorageCallOptions): Promise<string | undefined>;
+
+	// Optional capabilities. Implement both versioned methods or neither.
+
+	/** Compare-and-set, read side: the value with its version, or `undefined` when nothing is stored. */
+	readVersioned?(options?: StorageCallOptions): Promise<VersionedValue | undefined>;
+	/**
+	 * Compare-and-set, write side: replaces the value only if the stored version is still
+	 * `expectedVersion` (`null`: only if nothing is stored), atomically. Resolves the new version,
+	 * or `undefined` when the stored value changed meanwhile (then nothing was written).
+	 */
+	writeIfVersion?(
+		value: string,
+		expectedVersion: string | null,
+		options?: StorageCallOptions,
+	): Promise<string | undefined>;
+	/**
+	 * A lock shared by every process using this store, that expires by itself after `ttlMs`.
+	 * Rejects with a `TokenBackendError` coded `lease_timeout` after `waitMs`.
+	 */
+	acquireLease?(options: LeaseOptions): Promise<TokenLease>;
 }
 
 /** Selects a user in the token accessors; without `username`, the app token or the first user. */
