@@ -25,12 +25,13 @@ async function signIn(account: Account, username = "adele@contoso.test") {
 }
 
 /** Moves every stored access token's expiry into the past, as if an hour had gone by. */
-function expireAccessTokens(backend: MemoryTokenBackend) {
+async function expireAccessTokens(backend: MemoryTokenBackend) {
 	const cache = JSON.parse(backend.serialize());
 	for (const entry of Object.values(cache.AccessToken) as { expires_on: string }[]) {
 		entry.expires_on = String(Math.floor(Date.now() / 1000) - 10);
 	}
-	backend.deserialize(JSON.stringify(cache));
+	backend.deserialize(JSON.stringify(cache), { changed: true });
+	await backend.saveToken();
 }
 
 describe("authorization-code flow (web app) against the fake identity platform", () => {
@@ -96,7 +97,7 @@ describe("authorization-code flow (web app) against the fake identity platform",
 		const account = webAccount({ backend });
 		await signIn(account);
 		const before = await account.con.getAccessToken();
-		expireAccessTokens(backend);
+		await expireAccessTokens(backend);
 		const restarted = webAccount({ backend }); // as a new process sharing the store would
 		platform().clearRequests();
 		const tokens = await Promise.all(Array.from({ length: 200 }, () => restarted.con.getAccessToken()));

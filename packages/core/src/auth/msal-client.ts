@@ -138,6 +138,7 @@ export class MsalClient {
 		homeAccountId: string;
 		scopes: string[];
 		forceRefresh: boolean;
+		claims?: string | undefined;
 	}): Promise<TokenResult> {
 		const app = this.#getApp();
 		const result = await this.#call(
@@ -154,6 +155,7 @@ export class MsalClient {
 					account,
 					scopes: request.scopes,
 					forceRefresh: request.forceRefresh,
+					...(request.claims === undefined ? {} : { claims: request.claims }),
 				});
 			},
 			true,

@@ -12,6 +12,10 @@ import type { MsalClient, TokenResult } from "./msal-client.js";
 
 /** msal-node renews access tokens this long before they expire; we hand them out until then. */
 export const RENEWAL_OFFSET_MS = 300_000;
+/** A refresh holds the store's lease at most this long, so a crashed holder blocks nobody for longer. */
+const LEASE_TTL_MS = 30_000;
+/** How long a process waits for another one's refresh before giving up with `lease_timeout`. */
+const LEASE_WAIT_MS = 60_000;
 
 interface Bearer {
 	token: string;
@@ -123,25 +127,63 @@ export class TokenManager {
 					: `no stored token for '${username}'; call account.authenticate() to sign them in.`,
 			);
 		}
-		if (!force && this.#needsRefresh(account.username)) {
+		const needsNetwork = force || this.#needsRefresh(account.username);
+		if (needsNetwork && !force) {
 			// python-o365's hook: false = another process refreshed and the backend reloaded.
 			const decision = await backend.shouldRefreshToken(
 				{ username: account.username, refreshToken: (options) => this.#forceRefresh(options?.signal) },
 				{ username: account.username },
 			);
-			if (decision !== true) this.invalidate();
+			if (decision !== true) {
+				this.invalidate();
+				return this.#silent(account.username, account.home_account_id, false, claims);
+			}
 		}
-		// Without a stored access token (another library purged it) `.default` asks for every
-		// scope the user consented to, rather than an empty, useless token.
-		const granted = backend.getTokenScopes({ username: account.username, removeReserved: true }) ?? [];
-		const scopes = granted.length > 0 ? granted : this.#options.appScopes;
-		const request = { homeAccountId: account.home_account_id, scopes, forceRefresh: force, claims };
+		if (needsNetwork && backend.acquireLease !== undefined) {
+			return this.#leasedRefresh(account.username, force, claims);
+		}
 		try {
-			return await this.#options.msal.silent(request);
+			return await this.#silent(account.username, account.home_account_id, force, claims);
 		} catch (error) {
 			if (!(await this.#anotherProcessRotated(error, account.username))) throw error;
-			return this.#options.msal.silent({ ...request, forceRefresh: false });
+			return this.#silent(account.username, account.home_account_id, false, claims);
 		}
+	}
+
+	/**
+	 * Fleet-wide single flight: under the store's lease, reload; if another process already
+	 * refreshed, its tokens are used as they are; else refresh here and save (compare-and-set)
+	 * before the next process gets the lease.
+	 */
+	async #leasedRefresh(username: string, force: boolean, claims: string | undefined): Promise<TokenResult> {
+		const { backend } = this.#options;
+		const acquireLease = backend.acquireLease?.bind(backend);
+		if (acquireLease === undefined) throw new TypeError("the backend has no lease");
+		const lease = await acquireLease({ ttlMs: LEASE_TTL_MS, waitMs: LEASE_WAIT_MS });
+		try {
+			if (backend.hasStateChanged) await backend.saveToken(); // nothing of ours is lost by the reload
+			await backend.loadToken();
+			const account = backend.getAccount({ username });
+			if (account === undefined) {
+				throw new AuthenticationError(
+					"sign_in_required",
+					`the stored token for '${username}' was removed by another process; call account.authenticate().`,
+				);
+			}
+			const result = await this.#silent(username, account.home_account_id, force, claims);
+			if (this.#options.storeTokenAfterRefresh && backend.hasStateChanged) await backend.saveToken();
+			return result;
+		} finally {
+			await lease.release();
+		}
+	}
+
+	#silent(username: string, homeAccountId: string, force: boolean, claims: string | undefined) {
+		// Without a stored access token (another library purged it) `.default` asks for every
+		// scope the user consented to, rather than an empty, useless token.
+		const granted = this.#options.backend.getTokenScopes({ username, removeReserved: true }) ?? [];
+		const scopes = granted.length > 0 ? granted : this.#options.appScopes;
+		return this.#options.msal.silent({ homeAccountId, scopes, forceRefresh: force, claims });
 	}
 
 	/**

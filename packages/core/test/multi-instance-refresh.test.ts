@@ -1,0 +1,118 @@
+import {
+	Account,
+	BaseTokenBackend,
+	EnvTokenBackend,
+	MemoryTokenBackend,
+	MemoryTokenStore,
+	type RefreshingConnection,
+	type TokenBackend,
+} from "@o365/core";
+import { beforeEach, describe, expect, it } from "vitest";
+import { REDIRECT_URI, useFakePlatform, WEB_APP } from "./helpers/fake-platform.js";
+
+// Entra rotates refresh tokens; reusing a rotated-away one is refused: the fleet's hard case.
+const platform = useFakePlatform({ rotateRefreshTokens: true, rejectRefreshTokenReuse: true });
+
+function instance(tokenBackend: TokenBackend) {
+	const idp = platform();
+	return new Account([WEB_APP.clientId, WEB_APP.clientSecret], {
+		tenantId: idp.tenantId,
+		tokenBackend,
+		redirectUri: REDIRECT_URI,
+		...idp.msalConfig(),
+	});
+}
+
+async function signIn(account: Account) {
+	const { url, flow } = await account.getAuthorizationUrl(["basic"]);
+	await account.requestToken(await platform().browser.signIn(url), { flow });
+}
+
+/** Rewrites the stored token so that its access token expired a minute ago. */
+async function expireStoredAccessToken(backend: TokenBackend) {
+	await backend.loadToken();
+	const cache = JSON.parse(backend.serialize());
+	for (const entry of Object.values(cache.AccessToken) as { expires_on: string }[]) {
+		entry.expires_on = String(Math.floor(Date.now() / 1000) - 60);
+	}
+	backend.deserialize(JSON.stringify(cache), { changed: true });
+	await backend.saveToken({ force: true });
+}
+
+describe("several instances sharing one token store", () => {
+	beforeEach(() => platform().clearRequests());
+
+	it("with a lease: exactly one refresh-token grant, everyone adopts it, no invalid_grant", async () => {
+		const store = new MemoryTokenStore();
+		await signIn(instance(new MemoryTokenBackend({ store })));
+		await expireStoredAccessToken(new MemoryTokenBackend({ store }));
+		const fleet = Array.from({ length: 6 }, () => instance(new MemoryTokenBackend({ store })));
+		platform().clearRequests();
+		const tokens = await Promise.all(
+			fleet.flatMap((account) => [account.con.getAccessToken(), account.con.getAccessToken()]),
+		);
+		const grants = platform().tokenRequests("refresh_token");
+		expect(grants).toHaveLength(1);
+		expect(grants.filter((grant) => grant.error !== undefined)).toEqual([]);
+		expect(new Set(tokens).size).toBe(1);
+		expect(platform().verifyAccessToken(tokens[0] as string)).toBeDefined();
+	});
+
+	it("forced refreshes in several instances each rotate from the newest refresh token", async () => {
+		const store = new MemoryTokenStore();
+		await signIn(instance(new MemoryTokenBackend({ store })));
+		const fleet = Array.from({ length: 4 }, () => instance(new MemoryTokenBackend({ store })));
+		platform().clearRequests();
+		await Promise.all(fleet.map((account) => account.con.refreshToken()));
+		const grants = platform().tokenRequests("refresh_token");
+		expect(grants).toHaveLength(4);
+		expect(grants.filter((grant) => grant.error !== undefined)).toEqual([]);
+	});
+
+	it("without a lease: an instance refused with invalid_grant adopts the token another one stored", async () => {
+		const env: NodeJS.ProcessEnv = {};
+		await signIn(instance(new EnvTokenBackend({ env })));
+		const first = instance(new EnvTokenBackend({ env }));
+		const second = instance(new EnvTokenBackend({ env }));
+		await first.isAuthenticated();
+		await second.isAuthenticated(); // both now hold the same refresh token in memory
+		await first.con.refreshToken(); // rotates it and stores the new one
+		platform().clearRequests();
+		const token = await second.con.refreshToken().then(() => second.con.getAccessToken());
+		// its own refresh was refused; it reloaded and took the token the first one had just stored
+		expect(
+			platform()
+				.tokenRequests("refresh_token")
+				.map((grant) => grant.error),
+		).toEqual(["invalid_grant"]);
+		expect(token).toBe(await first.con.getAccessToken());
+		expect(platform().verifyAccessToken(token)).toBeDefined();
+	});
+
+	it("a backend's shouldRefreshToken hook decides, as in python-o365", async () => {
+		const decisions: Array<boolean | null> = [];
+		class HookedBackend extends MemoryTokenBackend {
+			next: boolean | null = true;
+			override async shouldRefreshToken(con: RefreshingConnection) {
+				decisions.push(this.next);
+				if (this.next === null) await con.refreshToken();
+				return this.next;
+			}
+		}
+		const backend = new HookedBackend();
+		const account = instance(backend);
+		await signIn(account);
+		for (const decision of [false, null, true] as const) {
+			await expireStoredAccessToken(backend);
+			backend.next = decision;
+			platform().clearRequests();
+			const restarted = instance(backend);
+			await restarted.con.getAccessToken();
+			// false: the hook says another process refreshed, but the token is still expired, so
+			// MSAL refreshes anyway rather than hand out an expired token.
+			expect(platform().tokenRequests("refresh_token")).toHaveLength(1);
+		}
+		expect(decisions).toEqual([false, null, true]);
+		expect(backend).toBeInstanceOf(BaseTokenBackend);
+	});
+});
