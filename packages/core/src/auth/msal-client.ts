@@ -261,6 +261,18 @@ function toTokenResult(result: Msal.AuthenticationResult): TokenResult {
 	};
 }
 
+/**
+ * The identity platform's own sentence: msal-node wraps it as "Error(s): … - Timestamp: … -
+ * Description: AADSTS…: … Trace ID … - Correlation ID: … - Trace ID: …".
+ */
+function providerDescription(message: string): string {
+	const firstLine = message.split("\n")[0]?.trim() ?? "";
+	const at = firstLine.indexOf(" - Description: ");
+	if (at < 0) return firstLine;
+	const description = firstLine.slice(at + " - Description: ".length);
+	return description.split(/ Trace ID: | - Correlation ID: /)[0]?.trim() ?? description;
+}
+
 /** Server errors after which only a new interactive sign-in helps. */
 const SIGN_IN_REQUIRED = new Set([
 	"invalid_grant",
@@ -295,7 +307,7 @@ export function toAuthenticationError(
 	if (error instanceof AuthenticationError) return error;
 	const msalError = (error ?? {}) as MsalLikeError;
 	const errorCode = msalError.errorCode ?? "";
-	const description = (msalError.errorMessage ?? msalError.message ?? "").split("\n")[0]?.trim() ?? "";
+	const description = providerDescription(msalError.errorMessage ?? msalError.message ?? "");
 	const providerError = {
 		...(errorCode === "" ? {} : { error: errorCode }),
 		...(description === "" ? {} : { errorDescription: description }),

@@ -1,0 +1,3 @@
+export type { FleetChildConfig, FleetChildReport, StoreConfig } from "./fleet-config.js";
+export { openStore } from "./open-store.js";
+export { type FleetOptions, type FleetResult, runFleet } from "./run-fleet.js";
