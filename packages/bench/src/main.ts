@@ -1,0 +1,32 @@
+/**
+ * pnpm bench: measures the built packages on this machine and prints a table, then, as the last
+ * line, one JSON object with every figure. Ratios compare against baselines run in the same
+ * process, so they hold across machines better than absolute times.
+ */
+
+import { cpus } from "node:os";
+import { measureAuthCosts } from "./auth-costs.js";
+import { measureImportCost } from "./import-cost.js";
+import { round } from "./measure.js";
+
+const results: Record<string, number> = {};
+const rows: Array<[string, string, string]> = [];
+function record(key: string, value: number, unit: string, goal: string) {
+	results[key] = round(value);
+	rows.push([key, `${round(value)} ${unit}`, goal]);
+}
+
+const imports = await measureImportCost();
+record("importCoreMs", imports.importCoreMs, "ms", "<= 25");
+record("importEmptyModuleMs", imports.importEmptyMs, "ms", "(baseline)");
+
+const auth = await measureAuthCosts();
+record("firstSignInMs", auth.firstSignInMs, "ms", "");
+record("signInMs", auth.signInMs, "ms", "");
+record("bearerLookupNs", auth.bearerLookupNs, "ns", "<= 5000");
+record("stormTokenRequests", auth.stormTokenRequests, "requests", "1");
+
+console.log(`o365 bench on ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
+const width = Math.max(...rows.map(([key]) => key.length));
+for (const [key, value, goal] of rows) console.log(`${key.padEnd(width)}  ${value.padStart(16)}  ${goal}`);
+console.log(JSON.stringify(results));
