@@ -7,10 +7,21 @@ describe("app-credentials example", () => {
 	it("signs the app in with a secret and with a certificate against the fake identity platform", async () => {
 		const env = { ...process.env };
 		delete env.O365_CLIENT_ID;
-		const child = spawn(process.execPath, ["--conditions=@o365/source", "--import", "tsx", "src/main.ts"], {
-			cwd: exampleDir,
-			env,
-		});
+		const child = spawn(
+			process.execPath,
+			[
+				"--conditions=@o365/source",
+				"--import",
+				"tsx",
+				"--import",
+				"@o365/testkit/guard-process",
+				"src/main.ts",
+			],
+			{
+				cwd: exampleDir,
+				env,
+			},
+		);
 		let stdout = "";
 		let stderr = "";
 		child.stdout.on("data", (chunk: Buffer) => {

@@ -10,10 +10,21 @@ const exampleDir = new URL("..", import.meta.url).pathname;
 function runDemo(tokenPath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
 	const env: NodeJS.ProcessEnv = { ...process.env, O365_TOKEN_PATH: tokenPath };
 	delete env.O365_CLIENT_ID;
-	const child = spawn(process.execPath, ["--conditions=@o365/source", "--import", "tsx", "src/main.ts"], {
-		cwd: exampleDir,
-		env,
-	});
+	const child = spawn(
+		process.execPath,
+		[
+			"--conditions=@o365/source",
+			"--import",
+			"tsx",
+			"--import",
+			"@o365/testkit/guard-process",
+			"src/main.ts",
+		],
+		{
+			cwd: exampleDir,
+			env,
+		},
+	);
 	let stdout = "";
 	let stderr = "";
 	child.stdout.on("data", (chunk: Buffer) => {

@@ -35,7 +35,11 @@ export interface FleetResult {
 	calls: number;
 }
 
-const CLIENT = { clientId: "fleet-app", clientSecret: "fleet-secret-value", redirectUri: "http://localhost:7070/cb" };
+const CLIENT = {
+	clientId: "fleet-app",
+	clientSecret: "fleet-secret-value",
+	redirectUri: "http://localhost:7070/cb",
+};
 const childScript = fileURLToPath(new URL("./fleet-child.ts", import.meta.url));
 
 /**
@@ -128,7 +132,15 @@ function countRedundant(grants: RecordedRequest[], lifetimeSeconds: number): num
 function runChild(config: FleetChildConfig): Promise<FleetChildReport> {
 	const child = spawn(
 		process.execPath,
-		["--conditions=@o365/source", "--import", "tsx", childScript, JSON.stringify(config)],
+		[
+			"--conditions=@o365/source",
+			"--import",
+			"tsx",
+			"--import",
+			"@o365/testkit/guard-process",
+			childScript,
+			JSON.stringify(config),
+		],
 		{ stdio: ["ignore", "pipe", "pipe"] },
 	);
 	let stdout = "";
