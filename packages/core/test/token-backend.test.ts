@@ -5,6 +5,7 @@ import {
 	ConfigurationError,
 	EnvTokenBackend,
 	MemoryTokenBackend,
+	MemoryTokenStore,
 	TokenBackendError,
 } from "@o365/core";
 import { describe, expect, it } from "vitest";
@@ -279,5 +280,65 @@ describe("assertTokenBackend", () => {
 			}
 		}
 		expect(() => assertTokenBackend(new Tiny())).not.toThrow();
+	});
+});
+
+describe("compare-and-set saves", () => {
+	/** Changes adele's refresh token in the shared store, as another process's refresh would. */
+	async function rotateElsewhere(store: MemoryTokenStore, secret: string) {
+		const other = new MemoryTokenBackend({ store });
+		await other.loadToken();
+		const cache = JSON.parse(other.serialize());
+		cache.RefreshToken.a.secret = secret;
+		other.deserialize(JSON.stringify(cache), { changed: true });
+		await other.saveToken();
+	}
+
+	it("merge every time another writer got there first, without reviving what they replaced", async () => {
+		const store = new MemoryTokenStore();
+		const seed = new MemoryTokenBackend({ store });
+		seed.deserialize(JSON.stringify(sampleCache()), { changed: true });
+		await seed.saveToken();
+
+		const mine = new MemoryTokenBackend({ store });
+		await mine.loadToken();
+		const cache = JSON.parse(mine.serialize());
+		cache.Account.x = {
+			...cache.Account[Object.keys(cache.Account)[0] as string],
+			home_account_id: "x.t",
+			username: "x@contoso.test",
+		};
+		mine.deserialize(JSON.stringify(cache), { changed: true });
+		const interleaved = ["adele-rt-2", "adele-rt-3"];
+		const write = mine.writeIfVersion.bind(mine);
+		mine.writeIfVersion = async (value, expected) => {
+			const next = interleaved.shift();
+			if (next !== undefined) await rotateElsewhere(store, next); // lands between our read and our write
+			return write(value, expected);
+		};
+		await mine.saveToken();
+		const check = new MemoryTokenBackend({ store });
+		await check.loadToken();
+		expect(check.getRefreshToken({ username: "adele@contoso.test" })?.secret).toBe("adele-rt-3");
+		expect(check.getAccount({ username: "x@contoso.test" })).toBeDefined();
+	});
+
+	it("persists removing the last user", async () => {
+		const store = new MemoryTokenStore();
+		const backend = new MemoryTokenBackend({ store });
+		const only = sampleCache();
+		only.Account = {
+			a: only.Account[Object.keys(only.Account)[1] as string] as (typeof only.Account)[string],
+		};
+		only.AccessToken = {};
+		only.IdToken = {};
+		only.RefreshToken = {};
+		backend.deserialize(JSON.stringify(only), { changed: true });
+		await backend.saveToken();
+		expect(backend.removeData({ username: "adele@contoso.test" })).toBe(true);
+		expect(await backend.saveToken()).toBe(true);
+		const check = new MemoryTokenBackend({ store });
+		await check.loadToken();
+		expect(check.getAllAccounts()).toEqual([]);
 	});
 });

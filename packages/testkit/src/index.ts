@@ -8,6 +8,16 @@ export {
 	uninstallEgressGuard,
 } from "./egress-guard.js";
 export { TestkitError, type TestkitErrorCode } from "./errors.js";
+export { startFakeGraph } from "./graph/server.js";
+export type {
+	BatchStepThrottle,
+	FakeGraph,
+	FakeGraphOptions,
+	FakeGraphUser,
+	FakeGraphUserInput,
+	GraphFault,
+	RecordedGraphRequest,
+} from "./graph/types.js";
 export { startFakeIdentityPlatform } from "./server.js";
 export type {
 	AccessTokenClaims,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { O365Error, TokenBackendError } from "../errors.js";
 import {
 	type CacheDocument,
@@ -30,7 +31,9 @@ import type {
 } from "./token-backend.js";
 
 /** How often a compare-and-set save re-reads and retries before reporting a conflict. */
-const MAX_SAVE_ATTEMPTS = 5;
+const MAX_SAVE_ATTEMPTS = 12;
+/** Longest pause between two save attempts, in ms; the pause is random so writers spread out. */
+const MAX_SAVE_BACKOFF_MS = 50;
 
 /** Options every backend built on {@link BaseTokenBackend} accepts. */
 export interface BaseTokenBackendOptions {
@@ -123,12 +126,13 @@ export abstract class BaseTokenBackend implements TokenBackend {
 	 * onto what they stored, and the write is tried again.
 	 */
 	async saveToken(options: StorageCallOptions & { force?: boolean } = {}): Promise<boolean> {
-		if (!this.hasData) return false;
+		// An empty cache is written only when it was emptied here (removeData of the last user).
+		if (!this.hasData && !this.#changed) return false;
 		if (!this.#changed && !options.force) return true;
 		const writeIfVersion = this.writeIfVersion?.bind(this);
 		if (writeIfVersion === undefined) {
 			const value = await this.#encrypt(this.serialize());
-			await this.#storageCall("save the token", () => this.write(value, options), options.signal);
+			await this.#storageCall("save the token", () => this.write(value, options), options.signal, value);
 		} else {
 			if (this.#version === undefined) await this.#mergeStored(options);
 			for (let attempt = 1; ; attempt += 1) {
@@ -138,6 +142,7 @@ export abstract class BaseTokenBackend implements TokenBackend {
 					"save the token",
 					() => writeIfVersion(value, expected, options),
 					options.signal,
+					value,
 				);
 				if (version !== undefined) {
 					this.#version = version;
@@ -150,6 +155,9 @@ export abstract class BaseTokenBackend implements TokenBackend {
 						`the stored token changed under every one of ${MAX_SAVE_ATTEMPTS} save attempts; too many processes write at once. Nothing was overwritten; call saveToken() again.`,
 					);
 				}
+				await delay(Math.random() * Math.min(MAX_SAVE_BACKOFF_MS, 2 ** attempt), undefined, {
+					signal: options.signal,
+				});
 				await this.#mergeStored(options);
 			}
 		}
@@ -232,11 +240,24 @@ export abstract class BaseTokenBackend implements TokenBackend {
 		return value === undefined ? undefined : { value, version: "" };
 	}
 
-	/** Takes in what another writer stored, keeping what changed here since the last load or save. */
+	/**
+	 * Takes in what another writer stored, keeping what changed here since the last load or save.
+	 * An unreadable stored value (moved aside when the backend can) is replaced, not merged.
+	 */
 	async #mergeStored(options: StorageCallOptions): Promise<void> {
-		const stored = await this.#readStored(options);
-		const theirs = stored === undefined ? emptyCacheDocument() : await this.#decode(stored.value, options);
+		let stored = await this.#readStored(options);
+		let theirs = emptyCacheDocument();
+		if (stored !== undefined) {
+			try {
+				theirs = await this.#decode(stored.value, options);
+			} catch (error) {
+				if (!(error instanceof TokenBackendError) || error.code !== "backend_corrupt") throw error;
+				stored = await this.#readStored(options);
+			}
+		}
 		this.#cache = mergeCacheDocuments(this.#base, this.#cache, theirs);
+		// From now on our changes are relative to what they stored.
+		this.#base = theirs;
 		this.#version = stored === undefined ? null : stored.version;
 	}
 
@@ -284,13 +305,18 @@ export abstract class BaseTokenBackend implements TokenBackend {
 		}
 	}
 
-	async #storageCall<T>(what: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+	async #storageCall<T>(
+		what: string,
+		call: () => Promise<T>,
+		signal?: AbortSignal,
+		value?: string,
+	): Promise<T> {
 		try {
 			return await call();
 		} catch (error) {
 			if (error instanceof O365Error || (signal?.aborted && error === signal.reason) || isAbort(error))
 				throw error;
-			throw new TokenBackendError(this.name, "backend_io", `could not ${what}: ${describe(error)}`, {
+			throw new TokenBackendError(this.name, "backend_io", `could not ${what}: ${describe(error, value)}`, {
 				cause: error,
 			});
 		}
@@ -331,9 +357,27 @@ function isAbort(error: unknown): boolean {
 	return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
 }
 
-/** An error's code and message, for wrapping; the value being stored is never part of it. */
-function describe(error: unknown): string {
-	if (!(error instanceof Error)) return String(error);
-	const code = (error as { code?: unknown }).code;
-	return typeof code === "string" ? `${code}: ${error.message}` : error.message;
+/** Longest part of a storage error's own message quoted in ours. */
+const MAX_QUOTED_CHARS = 300;
+
+/**
+ * An error's code and message, for wrapping. A driver may quote the statement it ran: its message
+ * is cut short, and withheld entirely when it repeats any part of the value being written.
+ */
+function describe(error: unknown, value?: string): string {
+	const raw = error instanceof Error ? error.message : String(error);
+	let message = raw.length > MAX_QUOTED_CHARS ? `${raw.slice(0, MAX_QUOTED_CHARS)}…` : raw;
+	if (value !== undefined && quotes(message, value))
+		message = "(message withheld: it quoted the stored value)";
+	const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+	return typeof code === "string" ? `${code}: ${message}` : message;
+}
+
+/** Whether `message` contains any 32-character stretch of `value`. */
+function quotes(message: string, value: string): boolean {
+	const window = 32;
+	for (let start = 0; start + window <= message.length; start += window / 2) {
+		if (value.includes(message.slice(start, start + window))) return true;
+	}
+	return false;
 }

@@ -46,7 +46,7 @@ export class EnvTokenBackend extends BaseTokenBackend {
 	}
 
 	async remove(): Promise<boolean> {
-		const had = this.#env[this.tokenEnvName] !== undefined;
+		const had = (await this.read()) !== undefined;
 		delete this.#env[this.tokenEnvName];
 		return had;
 	}

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { TokenBackendError } from "../errors.js";
 import { BaseTokenBackend, type BaseTokenBackendOptions } from "./base-token-backend.js";
-import type { LeaseOptions, StorageCallOptions, TokenLease, VersionedValue } from "./token-backend.js";
+import type { LeaseOptions, TokenLease, VersionedValue } from "./token-backend.js";
 
 /** The shared slot several {@link MemoryTokenBackend}s can use, like processes sharing a store. */
 export class MemoryTokenStore {
@@ -64,7 +64,7 @@ export class MemoryTokenBackend extends BaseTokenBackend {
 		return String(this.store.version);
 	}
 
-	override async acquireLease(options: LeaseOptions & StorageCallOptions): Promise<TokenLease> {
+	override async acquireLease(options: LeaseOptions): Promise<TokenLease> {
 		const owner = Symbol("lease");
 		const deadline = Date.now() + options.waitMs;
 		for (;;) {
@@ -87,9 +87,9 @@ export class MemoryTokenBackend extends BaseTokenBackend {
 					`another holder kept the token lease for more than ${options.waitMs} ms; try again, or raise the wait.`,
 				);
 			}
-			await delay(Math.min(LEASE_POLL_MS, Math.max(1, deadline - Date.now())), undefined, {
-				signal: options.signal,
-			});
+			await delay(Math.min(LEASE_POLL_MS, Math.max(1, deadline - Date.now()))).then(() =>
+				options.signal?.throwIfAborted(),
+			);
 		}
 	}
 }

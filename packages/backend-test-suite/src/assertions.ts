@@ -1,0 +1,89 @@
+import { O365Error, type O365ErrorCode, type TokenBackend } from "@o365/core";
+import { expect } from "vitest";
+import type { FixtureUser } from "./fixtures.js";
+
+/**
+ * Says how `actual` differs from `expected` without printing either (a 200 KiB value makes an
+ * unreadable diff): lengths in characters and UTF-8 bytes, and the first differing offset.
+ * `undefined` when they are identical.
+ */
+export function describeDifference(actual: string | undefined, expected: string): string | undefined {
+	if (actual === expected) return undefined;
+	if (actual === undefined) return "nothing was stored (read returned undefined)";
+	if (typeof actual !== "string") return `read returned a ${typeof actual}, not a string`;
+	let index = 0;
+	while (index < actual.length && index < expected.length && actual[index] === expected[index]) index += 1;
+	return (
+		`expected ${expected.length} characters (${Buffer.byteLength(expected)} UTF-8 bytes), ` +
+		`got ${actual.length} (${Buffer.byteLength(actual)} bytes); first difference at character ${index}: ` +
+		`expected ${JSON.stringify(expected.slice(index, index + 12))}, got ${JSON.stringify(actual.slice(index, index + 12))}`
+	);
+}
+
+/** Fails unless `actual` is exactly `expected`, character for character and byte for byte. */
+export function expectSameText(actual: string | undefined, expected: string, what: string): void {
+	expect(describeDifference(actual, expected), `${what} must come back byte-identical`).toBeUndefined();
+	expect(Buffer.from(actual ?? "", "utf8").equals(Buffer.from(expected, "utf8"))).toBe(true);
+}
+
+/** Runs `action` and returns what it threw or rejected with; fails if it succeeded. */
+export async function captureError(action: () => unknown, what: string): Promise<unknown> {
+	try {
+		await action();
+	} catch (error) {
+		return error;
+	}
+	return expect.unreachable(`${what} should have failed`);
+}
+
+/** Fails unless `error` is an `O365Error` with one of `codes`. */
+export function expectO365Error(error: unknown, codes: readonly O365ErrorCode[], what: string): O365Error {
+	expect(error, `${what}: expected an O365Error, got ${String(error)}`).toBeInstanceOf(O365Error);
+	const typed = error as O365Error;
+	expect(codes, `${what}: unexpected error code (message: ${typed.message})`).toContain(typed.code);
+	return typed;
+}
+
+/**
+ * Fails if any of `values` appears in the error's message, stack, `String(error)` or
+ * `JSON.stringify(error)`. The `cause` is not searched: core keeps the lower layer's error
+ * there, unredacted, by design.
+ */
+export function expectNoValueIn(error: unknown, values: readonly string[], what: string): void {
+	const places: Array<[string, string]> = [
+		["message", error instanceof Error ? error.message : ""],
+		["stack", error instanceof Error ? (error.stack ?? "") : ""],
+		["String(error)", String(error)],
+		["JSON.stringify(error)", JSON.stringify(error) ?? ""],
+	];
+	for (const value of values) {
+		for (const [place, text] of places) {
+			expect(text.includes(value), `${what}: a stored value leaked into the error's ${place}`).toBe(false);
+		}
+	}
+}
+
+/** The usernames of every account an instance holds in memory, sorted. */
+export function usernamesOf(backend: TokenBackend): string[] {
+	return backend
+		.getAllAccounts()
+		.map((account) => account.username)
+		.sort();
+}
+
+/**
+ * Fails unless the instance's accessors find each user's account and tokens. Secrets are
+ * compared, never printed.
+ */
+export function expectHoldsUsers(backend: TokenBackend, users: readonly FixtureUser[], what: string): void {
+	for (const user of users) {
+		const query = { username: user.username };
+		expect(backend.getAccount(query)?.home_account_id, `${what}: getAccount`).toBe(user.homeAccountId);
+		expect(backend.getRefreshToken(query)?.secret === user.refreshToken, `${what}: getRefreshToken`).toBe(
+			true,
+		);
+		expect(backend.getAccessToken(query)?.secret === user.accessToken, `${what}: getAccessToken`).toBe(true);
+		expect(backend.getIdToken(query)?.secret === user.idToken, `${what}: getIdToken`).toBe(true);
+		expect(backend.getTokenScopes(query), `${what}: getTokenScopes`).toEqual(user.target.split(" "));
+	}
+}
