@@ -12,8 +12,8 @@ export interface FleetOptions {
 	/** How long every process keeps asking for tokens, in milliseconds. @default 12000 */
 	durationMs?: number;
 	/**
-	 * Access-token lifetime the identity platform grants, in seconds. msal-node renews 300 s early,
-	 * so 303 gives a token that must be renewed about every 3 s. @default 303
+	 * Access-token lifetime the identity platform grants, in seconds. Tokens are renewed 301 s
+	 * early, so 304 gives a token that must be renewed about every 3 s. @default 304
 	 */
 	accessTokenLifetime?: number;
 }
@@ -35,6 +35,9 @@ export interface FleetResult {
 	calls: number;
 }
 
+/** @o365/core renews access tokens this long before they expire (msal-node's 300 s, plus one). */
+const RENEWAL_OFFSET_S = 301;
+
 const CLIENT = {
 	clientId: "fleet-app",
 	clientSecret: "fleet-secret-value",
@@ -49,7 +52,7 @@ const childScript = fileURLToPath(new URL("./fleet-child.ts", import.meta.url));
  */
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
 	const processes = options.processes ?? 8;
-	const lifetime = options.accessTokenLifetime ?? 303;
+	const lifetime = options.accessTokenLifetime ?? 304;
 	const idp = await startFakeIdentityPlatform({
 		accessTokenLifetime: lifetime,
 		rotateRefreshTokens: true,
@@ -115,15 +118,15 @@ async function signIn(
 }
 
 /**
- * A grant is redundant when it came before the access token of the previous grant entered
- * msal-node's renewal window (expires_on − 300 s, in whole seconds as msal computes it).
+ * A grant is redundant when it came before the access token of the previous grant entered the
+ * renewal window (expires_on − 301 s, in whole seconds).
  */
 function countRedundant(grants: RecordedRequest[], lifetimeSeconds: number): number {
 	let redundant = 0;
 	for (let i = 1; i < grants.length; i += 1) {
 		const previous = grants[i - 1] as RecordedRequest;
 		const current = grants[i] as RecordedRequest;
-		const renewAt = Math.floor(previous.at / 1000) + lifetimeSeconds - 300;
+		const renewAt = Math.floor(previous.at / 1000) + lifetimeSeconds - RENEWAL_OFFSET_S;
 		if (Math.floor(current.at / 1000) < renewAt) redundant += 1;
 	}
 	return redundant;

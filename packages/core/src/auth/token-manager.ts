@@ -10,8 +10,12 @@ import { raceSignal } from "../utils/abort.js";
 import type { AuthFlowType } from "./credentials.js";
 import type { MsalClient, TokenResult } from "./msal-client.js";
 
-/** msal-node renews access tokens this long before they expire; we hand them out until then. */
-export const RENEWAL_OFFSET_MS = 300_000;
+/**
+ * We renew access tokens this long before they expire. msal-node renews 300 s early on a clock
+ * rounded to whole seconds; renewing one second before it keeps the decision ours, so a refresh
+ * never happens outside the lease (and the `shouldRefreshToken` hook) because msal rounded up.
+ */
+export const RENEWAL_OFFSET_MS = 301_000;
 /** A refresh holds the store's lease at most this long, so a crashed holder blocks nobody for longer. */
 const LEASE_TTL_MS = 30_000;
 /** How long a process waits for another one's refresh before giving up with `lease_timeout`. */
@@ -170,7 +174,9 @@ export class TokenManager {
 					`the stored token for '${username}' was removed by another process; call account.authenticate().`,
 				);
 			}
-			const result = await this.#silent(username, account.home_account_id, force, claims);
+			// Another process may have refreshed while we waited: then its token is used as it is.
+			const refresh = force || this.#needsRefresh(username);
+			const result = await this.#silent(username, account.home_account_id, refresh, claims);
 			if (this.#options.storeTokenAfterRefresh && backend.hasStateChanged) await backend.saveToken();
 			return result;
 		} finally {
