@@ -1,1 +1,1 @@
-export {};
+export { PrismaTokenBackend, type PrismaTokenBackendOptions } from "./prisma-token-backend.js";

@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { ConfigurationError, type LeaseOptions, TokenBackendError, type TokenLease } from "@o365/core";
+import { isUniqueViolation, type TokenDelegate } from "./token-delegate.js";
+
+/** First pause between two attempts on a held lease, in milliseconds; it grows to {@link MAX_POLL_MS}. */
+const FIRST_POLL_MS = 10;
+const MAX_POLL_MS = 200;
+const POLL_GROWTH = 1.6;
+
+/**
+ * Takes the lease on row `key`: a conditional update that succeeds only while the lease is free
+ * or expired, so exactly one of several racing processes wins. The row is created (with no
+ * value) when the key has never been saved. While another holder keeps it, polls with growing,
+ * jittered pauses until `waitMs` has passed.
+ */
+export async function acquireRowLease(
+	delegate: TokenDelegate,
+	key: string,
+	options: LeaseOptions,
+	backendName: string,
+): Promise<TokenLease> {
+	const { ttlMs, waitMs, signal } = options;
+	if (!(ttlMs > 0) || !(waitMs >= 0)) {
+		throw new ConfigurationError(
+			"invalid_option",
+			`acquireLease needs ttlMs > 0 and waitMs >= 0 (milliseconds); got ttlMs ${ttlMs}, waitMs ${waitMs}.`,
+		);
+	}
+	const owner = randomUUID();
+	const deadline = Date.now() + waitMs;
+	let rowExists = false;
+	for (let pause = FIRST_POLL_MS; ; pause = Math.min(MAX_POLL_MS, pause * POLL_GROWTH)) {
+		signal?.throwIfAborted();
+		const now = new Date();
+		const expiresAt = new Date(now.getTime() + ttlMs);
+		const lease = { leaseOwner: owner, leaseExpiresAt: expiresAt };
+		let acquired =
+			(
+				await delegate.updateMany({
+					where: {
+						id: key,
+						OR: [{ leaseOwner: null }, { leaseExpiresAt: null }, { leaseExpiresAt: { lte: now } }],
+					},
+					data: lease,
+				})
+			).count === 1;
+		if (!acquired && !rowExists) {
+			// Nothing was ever saved under this key: create the row, holding the lease, with no value.
+			try {
+				await delegate.create({ data: { id: key, value: null, version: 0, ...lease }, select: { id: true } });
+				acquired = true;
+			} catch (error) {
+				if (!isUniqueViolation(error)) throw error;
+			}
+			rowExists = true;
+		}
+		if (acquired) {
+			const held = rowLease(delegate, key, owner, expiresAt.getTime());
+			if (signal?.aborted) {
+				await held.release();
+				throw signal.reason;
+			}
+			return held;
+		}
+		const left = deadline - Date.now();
+		if (left <= 0) {
+			throw new TokenBackendError(
+				backendName,
+				"lease_timeout",
+				`another process held the token lease on "${key}" for more than ${waitMs} ms; try again, or wait longer.`,
+			);
+		}
+		await pauseFor(Math.min(left, pause * (0.75 + Math.random() / 2)), signal);
+	}
+}
+
+function rowLease(delegate: TokenDelegate, key: string, owner: string, expiresAt: number): TokenLease {
+	let released = false;
+	return {
+		expiresAt,
+		async release() {
+			if (released) return;
+			// Only our own lease: after it expired, someone else may hold the row's lease.
+			await delegate.updateMany({
+				where: { id: key, leaseOwner: owner },
+				data: { leaseOwner: null, leaseExpiresAt: null },
+			});
+			released = true;
+		},
+	};
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+function pauseFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) {
+			reject(signal.reason);
+			return;
+		}
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(signal?.reason);
+		};
+		const timer = setTimeout(() => {
+			signal?.removeEventListener("abort", onAbort);
+			resolve();
+		}, ms);
+		signal?.addEventListener("abort", onAbort, { once: true });
+	});
+}
