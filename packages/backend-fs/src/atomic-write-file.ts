@@ -47,7 +47,7 @@ export async function writeFileAtomic(file: string, data: string, signal?: Abort
  * Creates `directory` and any missing parents as `0700`. Folders that already exist keep their
  * mode: they belong to the user, who may share them on purpose.
  */
-async function createPrivateDirectory(directory: string): Promise<void> {
+export async function createPrivateDirectory(directory: string): Promise<void> {
 	const firstCreated = await mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
 	if (firstCreated === undefined) return;
 	// mkdir's mode is filtered by the umask; set it exactly on each folder created just now.

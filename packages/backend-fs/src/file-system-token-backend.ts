@@ -1,7 +1,18 @@
 import { type FileHandle, lstat, open, realpath, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
-import { BaseTokenBackend, type BaseTokenBackendOptions, type StorageCallOptions } from "@o365/core";
+import {
+	BaseTokenBackend,
+	type BaseTokenBackendOptions,
+	type LeaseOptions,
+	O365Error,
+	type StorageCallOptions,
+	TokenBackendError,
+	type TokenLease,
+	type VersionedValue,
+} from "@o365/core";
 import { writeFileAtomic } from "./atomic-write-file.js";
+import { contentVersion } from "./content-version.js";
+import { acquireLockFile, type HeldLockFile } from "./lock-file.js";
 import { resolveTokenFile } from "./token-file-path.js";
 
 export interface FileSystemTokenBackendOptions extends BaseTokenBackendOptions {
@@ -26,12 +37,31 @@ interface FileIdentity {
 	ino: number;
 }
 
+/** The lease lock file's suffix: `<token file>.lock`. */
+const LEASE_LOCK_SUFFIX = ".lock";
+/** The write lock file's suffix: `<token file>.write.lock`. */
+const WRITE_LOCK_SUFFIX = ".write.lock";
+/**
+ * How long the write lock lasts, in milliseconds. It is held only for one read-compare-replace
+ * (milliseconds); the ttl matters only when its holder dies on another host.
+ */
+const WRITE_LOCK_TTL_MS = 10_000;
+/** How long a write waits for the write lock, in milliseconds. */
+const WRITE_LOCK_WAIT_MS = 10_000;
+
 /**
  * python-o365's `FileSystemTokenBackend`: keeps the token cache in one file, by default
  * `o365_token.txt` in the working directory. Unlike python-o365, every save is atomic (readers
  * and concurrent writers never see a torn file), the file is `0600` and new folders `0700`, and
  * an unreadable file (truncated, garbled, empty) is moved aside instead of being loaded as an
  * empty cache.
+ *
+ * Processes sharing the file coordinate through two lock files next to it (next to its target
+ * when the token file is a symlink): `<file>.lock` is the
+ * lease core holds around a token refresh, and `<file>.write.lock` is held for the moment of each
+ * write, which makes `writeIfVersion()` a true compare-and-set across processes. A lock left
+ * by a process that died is taken over as soon as its pid is seen gone (same host) or its ttl
+ * has passed (any host).
  */
 export class FileSystemTokenBackend extends BaseTokenBackend {
 	readonly name = "fs";
@@ -45,38 +75,89 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	}
 
 	async read(options: StorageCallOptions = {}): Promise<string | undefined> {
+		return (await this.readVersioned(options))?.value;
+	}
+
+	/** The file's content and its SHA-256 (see `content-version.ts`), both from one open file. */
+	override async readVersioned(options: StorageCallOptions = {}): Promise<VersionedValue | undefined> {
 		options.signal?.throwIfAborted();
-		let handle: FileHandle;
-		try {
-			handle = await open(this.tokenFile, "r");
-		} catch (error) {
-			this.#lastRead = undefined;
-			if (errorCode(error) === "ENOENT") return undefined;
-			throw error;
-		}
-		try {
-			const { dev, ino } = await handle.stat();
-			const text = await handle.readFile({ encoding: "utf8", signal: options.signal });
-			this.#lastRead = { dev, ino };
-			return text;
-		} finally {
-			await handle.close();
-		}
+		const bytes = await this.#readBytes(this.tokenFile, options.signal, true);
+		return bytes === undefined
+			? undefined
+			: { value: bytes.toString("utf8"), version: contentVersion(bytes) };
 	}
 
 	async write(value: string, options: StorageCallOptions = {}): Promise<void> {
 		options.signal?.throwIfAborted();
-		await writeFileAtomic(await this.#writeTarget(), value, options.signal);
+		const target = await this.#writeTarget();
+		await this.#underWriteLock(target, options.signal, () => writeFileAtomic(target, value, options.signal));
+	}
+
+	/**
+	 * Replaces the file only if its content still has `expectedVersion` (`null`: only if there is
+	 * no file). Read, compare and replace happen under `<file>.write.lock`, so no other writer
+	 * using this backend, in this process or another, can slip in between.
+	 */
+	override async writeIfVersion(
+		value: string,
+		expectedVersion: string | null,
+		options: StorageCallOptions = {},
+	): Promise<string | undefined> {
+		options.signal?.throwIfAborted();
+		const target = await this.#writeTarget();
+		return this.#underWriteLock(target, options.signal, async () => {
+			const current = await this.#readBytes(target, options.signal, false);
+			if ((current === undefined ? null : contentVersion(current)) !== expectedVersion) return undefined;
+			await writeFileAtomic(target, value, options.signal);
+			return contentVersion(value);
+		});
 	}
 
 	async remove(options: StorageCallOptions = {}): Promise<boolean> {
 		options.signal?.throwIfAborted();
+		// Nothing to remove: do not create the folder just to hold a write lock in it.
+		if (!(await pathExists(this.tokenFile))) return false;
+		return this.#underWriteLock(await this.#writeTarget(), options.signal, async () => {
+			try {
+				await unlink(this.tokenFile);
+				return true;
+			} catch (error) {
+				if (errorCode(error) === "ENOENT") return false;
+				throw error;
+			}
+		});
+	}
+
+	/**
+	 * Takes the lease `<file>.lock`, shared by every process using this token file. While another
+	 * holds it, polls (10 ms, growing to 50 ms) until it is released, until it expires, or until
+	 * its holder is seen dead (same host: its pid is gone). A lease still held when the process
+	 * exits normally is removed then; one held by a killed process is taken over as just said.
+	 *
+	 * @throws TokenBackendError `lease_timeout` after `waitMs`, naming the holder (pid@host) and until when.
+	 * @throws the signal's reason when `signal` aborts the wait.
+	 */
+	override async acquireLease(options: LeaseOptions): Promise<TokenLease> {
 		try {
-			await unlink(this.tokenFile);
-			return true;
+			const lock = await acquireLockFile(`${await this.#writeTarget()}${LEASE_LOCK_SUFFIX}`, {
+				ttlMs: options.ttlMs,
+				waitMs: options.waitMs,
+				signal: options.signal,
+				backendName: this.name,
+				label: "the token lease",
+			});
+			return { expiresAt: lock.expiresAt, release: () => lock.release() };
 		} catch (error) {
-			if (errorCode(error) === "ENOENT") return false;
-			throw error;
+			if (error instanceof O365Error || (options.signal?.aborted && error === options.signal.reason))
+				throw error;
+			throw new TokenBackendError(
+				this.name,
+				"backend_io",
+				`could not take the token lease: ${describe(error)}`,
+				{
+					cause: error,
+				},
+			);
 		}
 	}
 
@@ -98,6 +179,11 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	 */
 	override async quarantine(options: StorageCallOptions = {}): Promise<string | undefined> {
 		options.signal?.throwIfAborted();
+		// Under the write lock, so that no save can replace the file between the check and the move.
+		return this.#underWriteLock(await this.#writeTarget(), options.signal, () => this.#moveAside());
+	}
+
+	async #moveAside(): Promise<string | undefined> {
 		const current = await lstat(this.tokenFile).catch(() => undefined);
 		if (current === undefined) return undefined;
 		const lastRead = this.#lastRead;
@@ -121,6 +207,53 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	}
 
 	/**
+	 * The bytes of `file`, or `undefined` when it does not exist. With `remember`, notes which file
+	 * they came from (same open descriptor), for `quarantine()`.
+	 */
+	async #readBytes(
+		file: string,
+		signal: AbortSignal | undefined,
+		remember: boolean,
+	): Promise<Buffer | undefined> {
+		let handle: FileHandle;
+		try {
+			handle = await open(file, "r");
+		} catch (error) {
+			if (remember) this.#lastRead = undefined;
+			if (errorCode(error) === "ENOENT") return undefined;
+			throw error;
+		}
+		try {
+			const { dev, ino } = await handle.stat();
+			const bytes = await handle.readFile({ signal });
+			if (remember) this.#lastRead = { dev, ino };
+			return bytes;
+		} finally {
+			await handle.close();
+		}
+	}
+
+	/** Runs `action` holding `<target>.write.lock`. */
+	async #underWriteLock<T>(
+		target: string,
+		signal: AbortSignal | undefined,
+		action: () => Promise<T>,
+	): Promise<T> {
+		const lock: HeldLockFile = await acquireLockFile(`${target}${WRITE_LOCK_SUFFIX}`, {
+			ttlMs: WRITE_LOCK_TTL_MS,
+			waitMs: WRITE_LOCK_WAIT_MS,
+			signal,
+			backendName: this.name,
+			label: "the token file's write lock",
+		});
+		try {
+			return await action();
+		} finally {
+			await lock.release();
+		}
+	}
+
+	/**
 	 * Where a save goes: through a symlink to its target, so that a token file kept elsewhere
 	 * and linked into place stays linked (the rename then happens in the target's folder).
 	 */
@@ -141,6 +274,13 @@ async function pathExists(candidate: string): Promise<boolean> {
 		() => true,
 		() => false,
 	);
+}
+
+/** An error's code and message, for wrapping; never a token. */
+function describe(error: unknown): string {
+	if (!(error instanceof Error)) return String(error);
+	const code = errorCode(error);
+	return code === undefined ? error.message : `${code}: ${error.message}`;
 }
 
 function errorCode(error: unknown): string | undefined {

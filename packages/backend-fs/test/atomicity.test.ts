@@ -19,18 +19,19 @@ function largeValue(writer: string, index: number): string {
 }
 
 describe("atomic saves", () => {
-	it("50 concurrent saves from two instances never leave a torn file or a temp file", async () => {
+	// These use write(), the storage primitive, so that each call stores exactly its own value;
+	// saveToken() merges concurrent saves instead (see compare-and-set.test.ts).
+	it("50 concurrent writes from two instances never leave a torn file or a temp file", async () => {
 		const dir = await tempDir();
 		const first = new FileSystemTokenBackend({ tokenPath: dir });
 		const second = new FileSystemTokenBackend({ tokenPath: dir });
 		const written = new Set<string>();
-		const saves: Promise<boolean>[] = [];
+		const saves: Promise<void>[] = [];
 		for (let index = 0; index < 50; index++) {
 			const backend = index % 2 === 0 ? first : second;
-			backend.deserialize(largeValue(backend === first ? "first" : "second", index), { changed: true });
-			// saveToken serializes synchronously, before its first await, so each call saves its own value.
-			written.add(backend.serialize());
-			saves.push(backend.saveToken());
+			const value = largeValue(backend === first ? "first" : "second", index);
+			written.add(value);
+			saves.push(backend.write(value));
 		}
 
 		// Read continuously while the writers run: every read must be one complete value.
@@ -55,7 +56,7 @@ describe("atomic saves", () => {
 		expect(await readdir(dir)).toEqual(["o365_token.txt"]);
 	});
 
-	it("saves from another process at the same time never tear the file either", async () => {
+	it("writes from another process at the same time never tear the file either", async () => {
 		const dir = await tempDir();
 		const child = spawn(
 			process.execPath,
@@ -69,11 +70,8 @@ describe("atomic saves", () => {
 		const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
 
 		const backend = new FileSystemTokenBackend({ tokenPath: dir });
-		const ours: Promise<boolean>[] = [];
-		for (let index = 0; index < 20; index++) {
-			backend.deserialize(largeValue("parent", index), { changed: true });
-			ours.push(backend.saveToken());
-		}
+		const ours: Promise<void>[] = [];
+		for (let index = 0; index < 20; index++) ours.push(backend.write(largeValue("parent", index)));
 		await Promise.all(ours);
 		let exitCode = await Promise.race([exited, Promise.resolve("running" as const)]);
 		// Keep checking the file until the child is done writing.

@@ -77,13 +77,14 @@ describe("an unreadable token file", () => {
 		const slow = new FileSystemTokenBackend({ tokenPath: dir });
 		expect(await slow.read()).toBe("garbage");
 
+		// Another writer replaces the file. (Not saveToken(): its compare-and-set reads the garbage first.)
 		const other = new FileSystemTokenBackend({ tokenPath: dir });
-		other.deserialize(cacheJson(ALICE), { changed: true });
-		await other.saveToken();
+		const good = cacheJson(ALICE);
+		await other.write(good);
 
 		expect(await slow.quarantine()).toBeUndefined();
 		expect(await readdir(dir)).toEqual(["o365_token.txt"]);
-		expect(await readFile(file, "utf8")).toBe(other.serialize());
+		expect(await readFile(file, "utf8")).toBe(good);
 	});
 
 	it("a python-o365 2.0 token is reported as backend_legacy_format and not moved", async () => {
