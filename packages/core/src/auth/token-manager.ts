@@ -5,7 +5,7 @@
  */
 
 import type { TokenBackend } from "../backend/token-backend.js";
-import { AuthenticationError } from "../errors.js";
+import { AuthenticationError, O365Error, TokenBackendError } from "../errors.js";
 import { raceSignal } from "../utils/abort.js";
 import type { AuthFlowType } from "./credentials.js";
 import type { MsalClient, TokenResult } from "./msal-client.js";
@@ -163,7 +163,14 @@ export class TokenManager {
 		const { backend } = this.#options;
 		const acquireLease = backend.acquireLease?.bind(backend);
 		if (acquireLease === undefined) throw new TypeError("the backend has no lease");
-		const lease = await acquireLease({ ttlMs: LEASE_TTL_MS, waitMs: LEASE_WAIT_MS });
+		const lease = await acquireLease({ ttlMs: LEASE_TTL_MS, waitMs: LEASE_WAIT_MS }).catch(
+			(error: unknown) => {
+				if (error instanceof O365Error) throw error;
+				throw new TokenBackendError(backend.name, "backend_io", "could not take the token lease.", {
+					cause: error,
+				});
+			},
+		);
 		try {
 			if (backend.hasStateChanged) await backend.saveToken(); // nothing of ours is lost by the reload
 			await backend.loadToken();

@@ -120,7 +120,9 @@ export interface TokenStorage {
 	): Promise<string | undefined>;
 	/**
 	 * A lock shared by every process using this store, that expires by itself after `ttlMs`.
-	 * Rejects with a `TokenBackendError` coded `lease_timeout` after `waitMs`.
+	 * Rejects with a `TokenBackendError` coded `lease_timeout` after `waitMs`. Core reads and
+	 * saves the token while holding it, so the lease must not block this backend's own reads and
+	 * writes (use a separate lock for those, if any).
 	 */
 	acquireLease?(options: LeaseOptions): Promise<TokenLease>;
 }
