@@ -8,6 +8,8 @@ import { cpus } from "node:os";
 import { measureAuthCosts } from "./auth-costs.js";
 import { measureImportCost } from "./import-cost.js";
 import { round } from "./measure.js";
+import { usePostgres } from "./postgres-server.js";
+import { measureFleet, measureSaveRatio } from "./storage-costs.js";
 
 const results: Record<string, number> = {};
 const rows: Array<[string, string, string]> = [];
@@ -25,6 +27,17 @@ record("firstSignInMs", auth.firstSignInMs, "ms", "");
 record("signInMs", auth.signInMs, "ms", "");
 record("bearerLookupNs", auth.bearerLookupNs, "ns", "<= 5000");
 record("stormTokenRequests", auth.stormTokenRequests, "requests", "1");
+
+const postgres = usePostgres();
+try {
+	const fleet = await measureFleet(postgres.url);
+	record("fleetTokenRequestsPerExpiry", Math.max(fleet.fs, fleet.postgres), "per expiry", "1");
+	record("fleetTokenRequestsPerExpiryFs", fleet.fs, "per expiry", "1");
+	record("fleetTokenRequestsPerExpiryPostgres", fleet.postgres, "per expiry", "1");
+	record("saveRatio10kUsers", await measureSaveRatio(postgres.url), "x", "<= 1.2");
+} finally {
+	postgres.stop();
+}
 
 console.log(`o365 bench on ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
 const width = Math.max(...rows.map(([key]) => key.length));

@@ -1,0 +1,16 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const SCRIPT = fileURLToPath(new URL("../../../.ci/postgres", import.meta.url));
+
+/** O365_TEST_POSTGRES_URL when set, else a throwaway server from .ci/postgres for this run. */
+export function usePostgres(): { url: string; stop(): void } {
+	const given = process.env.O365_TEST_POSTGRES_URL;
+	if (given) return { url: given, stop: () => {} };
+	const output = execFileSync(SCRIPT, ["start"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+	const url = /O365_TEST_POSTGRES_URL=(\S+)/.exec(output)?.[1];
+	const dir = /O365_TEST_POSTGRES_DIR=(\S+)/.exec(output)?.[1];
+	if (url === undefined || dir === undefined)
+		throw new Error(`.ci/postgres start printed no URL:\n${output}`);
+	return { url, stop: () => execFileSync(SCRIPT, ["stop", dir], { stdio: "ignore" }) };
+}
