@@ -6,6 +6,7 @@ export { type ConsentHandler, type ConsoleConsentOptions, consoleConsent } from 
 export type { AuthFlowType, CertificateCredential, Credentials } from "./auth/credentials.js";
 export type { NetworkClient } from "./auth/msal-client.js";
 export type { AccessTokenOptions } from "./auth/token-manager.js";
+export * from "./backend/aes-gcm-cryptography-manager.js";
 export { assertTokenBackend } from "./backend/assert-token-backend.js";
 export { BaseTokenBackend, type BaseTokenBackendOptions } from "./backend/base-token-backend.js";
 export type { CacheDocument, CachedAccount, CachedCredential } from "./backend/cache-json.js";
