@@ -30,6 +30,9 @@ import type {
 	VersionedValue,
 } from "./token-backend.js";
 
+/** How AesGcmCryptographyManager's envelopes begin: such a value is never mistaken for corrupt. */
+const ENCRYPTED_PREFIX = "o365enc:";
+
 /** How often a compare-and-set save re-reads and retries before reporting a conflict. */
 const MAX_SAVE_ATTEMPTS = 12;
 /** Longest pause between two save attempts, in ms; the pause is random so writers spread out. */
@@ -262,6 +265,14 @@ export abstract class BaseTokenBackend implements TokenBackend {
 	}
 
 	async #decode(stored: string, options: StorageCallOptions): Promise<CacheDocument> {
+		if (this.cryptographyManager === undefined && stored.startsWith(ENCRYPTED_PREFIX)) {
+			const keyId = stored.split(":")[2] ?? "?";
+			throw new TokenBackendError(
+				this.name,
+				"backend_crypto",
+				`the stored token is encrypted (key id "${keyId}") but this backend has no cryptographyManager; pass cryptographyManager: AesGcmCryptographyManager.fromEnv() (or its keys). The stored value was left untouched.`,
+			);
+		}
 		const parsed = parseCacheDocument(await this.#decrypt(stored));
 		if (parsed === "legacy_format") {
 			throw new TokenBackendError(
