@@ -18,13 +18,24 @@ import { assertTokenBackend } from "./backend/assert-token-backend.js";
 import { MemoryTokenBackend } from "./backend/memory-token-backend.js";
 import type { TokenBackend } from "./backend/token-backend.js";
 import { AuthenticationError, ConfigurationError } from "./errors.js";
+import { type BatchOptions, type BatchRequest, type BatchResponse, runBatch } from "./http/batch.js";
+import type { RequestBody } from "./http/body.js";
+import {
+	HTTP_OPTION_KEYS,
+	type HttpOptions,
+	type RequestOptions,
+	resolveHttpConfig,
+} from "./http/options.js";
+import { PageIterator, type PaginateOptions } from "./http/pagination.js";
+import { HttpClient, normalizeMethod } from "./http/request.js";
+import { SafeLogger } from "./logging/logger.js";
 import { type CloudName, getCloud, isCloudName } from "./protocol/clouds.js";
 import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
 import type { Protocol } from "./protocol/protocol.js";
 import { raceSignal } from "./utils/abort.js";
 
-/** Options of {@link Connection}; `Account` accepts them too. */
-export interface ConnectionOptions {
+/** Options of {@link Connection}; `Account` accepts them too. The request options are in {@link HttpOptions}. */
+export interface ConnectionOptions extends HttpOptions {
 	/**
 	 * How to sign in: `authorization` (a confidential web app acting for users), `public` (a
 	 * desktop/CLI app without a secret, acting for users) or `credentials` (the app itself).
@@ -77,6 +88,7 @@ export const CONNECTION_OPTION_KEYS: readonly (keyof ConnectionOptions)[] = [
 	"authorityMetadata",
 	"cloudDiscoveryMetadata",
 	"networkClient",
+	...HTTP_OPTION_KEYS,
 ];
 
 export interface AuthorizationUrlOptions {
@@ -117,6 +129,7 @@ export class Connection {
 	readonly redirectUri: string;
 	readonly #tokens: TokenManager;
 	readonly #msal: MsalClient;
+	readonly #http: HttpClient;
 
 	constructor(credentials: Credentials, options: ConnectionOptions = {}) {
 		const authFlowType = options.authFlowType ?? "authorization";
@@ -158,6 +171,9 @@ export class Connection {
 			storeTokenAfterRefresh: this.storeTokenAfterRefresh,
 			username: options.username,
 		});
+		this.#http = new HttpClient(resolveHttpConfig(options), this.protocol.serviceUrl, (tokenOptions) =>
+			this.#tokens.getAccessToken(tokenOptions),
+		);
 	}
 
 	/** The user whose tokens are used; setting it switches user for later calls. */
@@ -294,5 +310,103 @@ export class Connection {
 				(username) =>
 					this.tokenBackend.tokenIsLongLived({ username }) || !this.tokenBackend.tokenIsExpired({ username }),
 			);
+	}
+
+	// ---- Requests (python-o365's get/post/…/oauth_request/naive_request) ----
+	// `url` is absolute, or relative to `protocol.serviceUrl` with python-o365's resource shorthands
+	// (`/me/messages`, `user:x@y/events`, `x@y/calendar`, `group:<id>/drive`, `site:<id>/lists`).
+	// A 4xx/5xx response throws a GraphError (code `http_error`, `unauthorized` or `throttled`)
+	// unless `raiseHttpErrors` is false; see HttpOptions for retries, timeouts and the budget.
+
+	/** An authenticated GET; `options.params` adds query parameters. */
+	get(url: string | URL, options?: RequestOptions): Promise<Response> {
+		return this.#http.request("GET", url, undefined, options);
+	}
+
+	/** An authenticated POST; an object or array `data` is sent as JSON, anything else as it is. */
+	post(url: string | URL, data?: RequestBody, options?: RequestOptions): Promise<Response> {
+		return this.#http.request("POST", url, data, options);
+	}
+
+	/** An authenticated PUT (`data` as for {@link post}). */
+	put(url: string | URL, data?: RequestBody, options?: RequestOptions): Promise<Response> {
+		return this.#http.request("PUT", url, data, options);
+	}
+
+	/** An authenticated PATCH (`data` as for {@link post}). */
+	patch(url: string | URL, data?: RequestBody, options?: RequestOptions): Promise<Response> {
+		return this.#http.request("PATCH", url, data, options);
+	}
+
+	/** An authenticated DELETE. */
+	delete(url: string | URL, options?: RequestOptions): Promise<Response> {
+		return this.#http.request("DELETE", url, undefined, options);
+	}
+
+	/** An authenticated request with any method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS; any case). */
+	async oauthRequest(
+		url: string | URL,
+		method: string,
+		options: RequestOptions & { data?: RequestBody } = {},
+	): Promise<Response> {
+		const { data, ...rest } = options;
+		return this.#http.request(normalizeMethod(method), url, data, rest, true);
+	}
+
+	/**
+	 * A request without the bearer, for pre-authenticated URLs (upload sessions, async job
+	 * monitors); otherwise as {@link oauthRequest} (default headers, retries, timeouts).
+	 */
+	async naiveRequest(
+		url: string | URL,
+		method: string,
+		options: RequestOptions & { data?: RequestBody } = {},
+	): Promise<Response> {
+		const { data, ...rest } = options;
+		return this.#http.request(normalizeMethod(method), url, data, rest, false);
+	}
+
+	/**
+	 * The items of a collection across its pages (`@odata.nextLink`), up to `limit`; the last page's
+	 * `@odata.deltaLink` is then on the iterator:
+	 * `const users = con.paginate("/users/delta"); for await (const u of users) …; users.deltaLink`.
+	 */
+	paginate<T = Record<string, unknown>>(url: string | URL, options: PaginateOptions = {}): PageIterator<T> {
+		const fetchPage = async (pageUrl: string, pageOptions: RequestOptions): Promise<unknown> => {
+			const response = await this.#http.request("GET", pageUrl, undefined, {
+				...pageOptions,
+				raiseHttpErrors: true,
+			});
+			return response.json();
+		};
+		return new PageIterator<T>(fetchPage, typeof url === "string" ? url : url.href, options);
+	}
+
+	/**
+	 * JSON batching: sends `requests` through `$batch`, 20 at a time (a request shares its call
+	 * with those it `dependsOn`), sends steps Graph throttled again after their own `Retry-After`
+	 * (within `retryBudgetMs`, up to `requestRetries` times), and returns every result, keyed by id
+	 * in the order given. A step's error status is a result, not a thrown error.
+	 */
+	batch(requests: readonly BatchRequest[], options: BatchOptions = {}): Promise<Map<string, BatchResponse>> {
+		const config = this.#http.config;
+		return runBatch(
+			requests,
+			{
+				serviceUrl: this.#http.serviceUrl,
+				post: async (payload, postOptions) => {
+					const response = await this.#http.request("POST", "$batch", payload, {
+						...postOptions,
+						raiseHttpErrors: true,
+					});
+					return response.json();
+				},
+				retries: config.requestRetries,
+				budgetMs: config.retryBudgetMs,
+				backoffMs: config.retryBackoffMs,
+				log: new SafeLogger(config.logger),
+			},
+			options,
+		);
 	}
 }

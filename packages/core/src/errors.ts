@@ -27,7 +27,14 @@ export type O365ErrorCode =
 	| "backend_io"
 	| "backend_crypto"
 	| "backend_conflict"
-	| "lease_timeout";
+	| "lease_timeout"
+	// Graph requests
+	| "invalid_request"
+	| "http_error"
+	| "unauthorized"
+	| "throttled"
+	| "timeout"
+	| "network_error";
 
 export interface O365ErrorOptions {
 	cause?: unknown;
@@ -91,6 +98,64 @@ export class TokenBackendError extends O365Error {
 	constructor(backend: string, code: O365ErrorCode, message: string, options: O365ErrorOptions = {}) {
 		super(code, `[o365:${backend}] ${message}`, options);
 		this.backend = backend;
+	}
+}
+
+/** What a failed Graph response carried, for {@link GraphError}. */
+export interface GraphErrorDetails {
+	/** HTTP status, e.g. 404, 429. */
+	status: number;
+	/** HTTP method of the request. */
+	method: string;
+	/** The request URL without its query string. */
+	url: string;
+	/** Graph's `error.code`, e.g. `ErrorItemNotFound`, `TooManyRequests`. */
+	graphCode?: string | undefined;
+	/** Graph's `error.message` (secrets redacted). */
+	graphMessage?: string | undefined;
+	/** The `request-id` response header, to quote to Microsoft support. */
+	requestId?: string | undefined;
+	/** The `client-request-id` this library sent (and Graph echoed). */
+	clientRequestId?: string | undefined;
+	/** How long the server asked to wait before trying again (`Retry-After`), in milliseconds. */
+	retryAfterMs?: number | undefined;
+	/** How many HTTP attempts were made. */
+	attempts?: number | undefined;
+}
+
+/**
+ * Microsoft Graph (or another HTTP API) answered with an error status. `code` is `throttled` for
+ * 429/503 (see `retryAfterMs`), `unauthorized` for a 401 that a token refresh did not cure, else
+ * `http_error`. `status`, `graphCode`, `requestId`… say what the server said.
+ */
+export class GraphError extends O365Error {
+	override readonly name = "GraphError";
+	readonly status: number;
+	readonly method: string;
+	readonly url: string;
+	readonly graphCode: string | undefined;
+	readonly graphMessage: string | undefined;
+	readonly requestId: string | undefined;
+	readonly clientRequestId: string | undefined;
+	readonly retryAfterMs: number | undefined;
+	readonly attempts: number | undefined;
+
+	constructor(
+		code: O365ErrorCode,
+		message: string,
+		details: GraphErrorDetails,
+		options: O365ErrorOptions = {},
+	) {
+		super(code, message, options);
+		this.status = details.status;
+		this.method = details.method;
+		this.url = details.url;
+		this.graphCode = details.graphCode;
+		this.graphMessage = details.graphMessage === undefined ? undefined : redactSecrets(details.graphMessage);
+		this.requestId = details.requestId;
+		this.clientRequestId = details.clientRequestId;
+		this.retryAfterMs = details.retryAfterMs;
+		this.attempts = details.attempts;
 	}
 }
 

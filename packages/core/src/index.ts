@@ -16,6 +16,7 @@ export {
 	type MemoryTokenBackendOptions,
 	MemoryTokenStore,
 } from "./backend/memory-token-backend.js";
+export { type PollUntilOptions, pollUntil } from "./backend/poll-until.js";
 export type {
 	CryptographyManager,
 	LeaseOptions,
@@ -34,6 +35,14 @@ export {
 	type RequestTokenOptions,
 } from "./connection.js";
 export * from "./errors.js";
+export type { BatchOptions, BatchRequest, BatchResponse } from "./http/batch.js";
+export type { RequestBody } from "./http/body.js";
+export type { HeaderInput } from "./http/headers.js";
+export type { HttpOptions, HttpRequestInfo, RequestOptions } from "./http/options.js";
+export { PageIterator, type PaginateOptions } from "./http/pagination.js";
+export { parseRetryAfter } from "./http/retry-after.js";
+export { SDK_VERSION } from "./http/user-agent.js";
+export { consoleLogger, type LogDetails, type Logger, type LogLevel } from "./logging/logger.js";
 export {
 	BUSINESS_CENTRAL_HOST,
 	MSBusinessCentral365Protocol,
