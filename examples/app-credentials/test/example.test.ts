@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runTypeScript } from "@o365/testkit";
 import { describe, expect, it } from "vitest";
 
 const exampleDir = new URL("..", import.meta.url).pathname;
@@ -7,30 +7,7 @@ describe("app-credentials example", () => {
 	it("signs the app in with a secret and with a certificate against the fake identity platform", async () => {
 		const env = { ...process.env };
 		delete env.O365_CLIENT_ID;
-		const child = spawn(
-			process.execPath,
-			[
-				"--conditions=@o365/source",
-				"--import",
-				"tsx",
-				"--import",
-				"@o365/testkit/guard-process",
-				"src/main.ts",
-			],
-			{
-				cwd: exampleDir,
-				env,
-			},
-		);
-		let stdout = "";
-		let stderr = "";
-		child.stdout.on("data", (chunk: Buffer) => {
-			stdout += chunk.toString();
-		});
-		child.stderr.on("data", (chunk: Buffer) => {
-			stderr += chunk.toString();
-		});
-		const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+		const { code, stdout, stderr } = await runTypeScript("src/main.ts", [], { cwd: exampleDir, env });
 		expect(stderr).toBe("");
 		expect(code).toBe(0);
 		expect(stdout).toMatch(

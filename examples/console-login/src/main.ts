@@ -5,15 +5,22 @@
  *   O365_CLIENT_ID=… pnpm demo      # against the real Microsoft identity platform
  *
  * The first run signs in (the fake's "browser" consents by itself; for real, you paste the
- * redirected URL) and stores the token on disk; the next runs sign in silently from it.
+ * redirected URL) and stores the token on disk; the next runs sign in silently from it. Each run
+ * then asks Microsoft Graph (the test kit's fake Graph, offline) who signed in: GET /me.
  * Set O365_CLIENT_SECRET for a confidential app, O365_TENANT_ID for a single-tenant app and
  * O365_TOKEN_PATH to choose the token folder (default ./.o365-demo).
  */
 
 import { resolve } from "node:path";
 import { FileSystemTokenBackend } from "@o365/backend-fs";
-import { Account, type AccountOptions, type ConsentHandler, type Credentials } from "@o365/core";
-import { startFakeIdentityPlatform } from "@o365/testkit";
+import {
+	Account,
+	type AccountOptions,
+	type ConsentHandler,
+	type Credentials,
+	MSGraphProtocol,
+} from "@o365/core";
+import { startFakeGraph, startFakeIdentityPlatform } from "@o365/testkit";
 
 const DEMO_USER = {
 	username: "adele@contoso.test",
@@ -54,16 +61,21 @@ async function setUp(env: NodeJS.ProcessEnv): Promise<Setup> {
 		clients: [{ clientId: DEMO_APP.clientId, isPublic: true, redirectUris: [DEMO_APP.redirectUri] }],
 		users: [DEMO_USER],
 	});
+	const graph = await startFakeGraph({ identityPlatform: fake });
 	return {
 		credentials: DEMO_APP.clientId,
 		options: {
 			authFlowType: "public",
 			tenantId: DEMO_TENANT,
 			redirectUri: DEMO_APP.redirectUri,
+			protocol: new MSGraphProtocol({ protocolUrl: `${graph.origin}/` }),
 			...fake.msalConfig(),
 		},
 		handleConsent: (url) => fake.browser.signIn(url),
-		close: () => fake.close(),
+		close: async () => {
+			await graph.close();
+			await fake.close();
+		},
 	};
 }
 
@@ -83,9 +95,12 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 			if (!signedIn) return;
 			how = "interactively";
 		}
-		await account.con.getAccessToken(); // refreshes the stored token if it has expired
-		const user = tokenBackend.getAccount({ username: account.username ?? "" });
-		console.log(`Signed in ${how} as ${user?.name ?? ""} <${account.username}>.`);
+		// The token is refreshed on the way if it has expired.
+		const me = (await (await account.con.get("me")).json()) as {
+			displayName: string;
+			userPrincipalName: string;
+		};
+		console.log(`Signed in ${how} as ${me.displayName} <${me.userPrincipalName}>.`);
 		console.log(`Token stored in ${tokenBackend.tokenFile}`);
 	} finally {
 		await setup.close();

@@ -1,39 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type NodeRun, runTypeScript } from "@o365/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 
 const exampleDir = new URL("..", import.meta.url).pathname;
 
 /** Runs the demo as `pnpm demo` does, in a fresh process, and collects what it prints. */
-function runDemo(tokenPath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runDemo(tokenPath: string): Promise<NodeRun> {
 	const env: NodeJS.ProcessEnv = { ...process.env, O365_TOKEN_PATH: tokenPath };
 	delete env.O365_CLIENT_ID;
-	const child = spawn(
-		process.execPath,
-		[
-			"--conditions=@o365/source",
-			"--import",
-			"tsx",
-			"--import",
-			"@o365/testkit/guard-process",
-			"src/main.ts",
-		],
-		{
-			cwd: exampleDir,
-			env,
-		},
-	);
-	let stdout = "";
-	let stderr = "";
-	child.stdout.on("data", (chunk: Buffer) => {
-		stdout += chunk.toString();
-	});
-	child.stderr.on("data", (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
-	return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+	return runTypeScript("src/main.ts", [], { cwd: exampleDir, env });
 }
 
 describe("pnpm demo (console sign-in against the fake identity platform)", () => {

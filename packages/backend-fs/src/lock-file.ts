@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { link, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { TokenBackendError } from "@o365/core";
+import { pollUntil, TokenBackendError } from "@o365/core";
 import { createPrivateDirectory, FILE_MODE } from "./atomic-write-file.js";
 import { isHeldHere, trackHeldLock, untrackHeldLock } from "./held-locks.js";
 import { joinQueue, waitAtMost } from "./in-process-queue.js";
@@ -113,32 +113,35 @@ async function takeLockFile(
 	deadline: number,
 	options: LockFileOptions,
 ): Promise<{ owner: LockOwner; raw: string }> {
-	let pause = FIRST_POLL_MS;
 	let extraAttempts = 0;
-	for (;;) {
-		options.signal?.throwIfAborted();
-		const owner = newLockOwner(randomUUID(), options.ttlMs);
-		const raw = JSON.stringify(owner);
-		if (await createLockFile(lockPath, raw, owner.ownerId)) {
-			trackHeldLock(owner.ownerId, lockPath, raw);
-			return { owner, raw };
+	let observed: ObservedLock | undefined;
+	const attempt = async (): Promise<{ owner: LockOwner; raw: string } | undefined> => {
+		for (;;) {
+			options.signal?.throwIfAborted();
+			const owner = newLockOwner(randomUUID(), options.ttlMs);
+			const raw = JSON.stringify(owner);
+			if (await createLockFile(lockPath, raw, owner.ownerId)) {
+				trackHeldLock(owner.ownerId, lockPath, raw);
+				return { owner, raw };
+			}
+			observed = await readLockFile(lockPath);
+			// Gone (released between our two calls, or stale and removed just now): try again at once,
+			// even at the deadline, but not forever if others keep winning the race.
+			let progressed = observed === undefined;
+			if (observed !== undefined && isStale(observed, isHeldHere)) {
+				progressed = await removeLockIf(lockPath, observed.raw);
+			}
+			if (!progressed || (Date.now() >= deadline && extraAttempts++ >= MAX_EXTRA_ATTEMPTS)) return undefined;
 		}
-		const observed = await readLockFile(lockPath);
-		// Gone (released between our two calls, or stale and removed just now): try again at once,
-		// even at the deadline, but not forever if others keep winning the race.
-		let progressed = observed === undefined;
-		if (observed !== undefined && isStale(observed, isHeldHere)) {
-			progressed = await removeLockIf(lockPath, observed.raw);
-		}
-		const remaining = deadline - Date.now();
-		if (remaining <= 0 && (!progressed || extraAttempts++ >= MAX_EXTRA_ATTEMPTS)) {
-			throw timeoutError(lockPath, observed?.owner, options);
-		}
-		if (!progressed) {
-			await abortableDelay(Math.min(pause, remaining), options.signal);
-			pause = Math.min(MAX_POLL_MS, Math.round(pause * 1.5));
-		}
-	}
+	};
+	const taken = await pollUntil(attempt, {
+		waitMs: deadline - Date.now(),
+		signal: options.signal,
+		minDelayMs: FIRST_POLL_MS,
+		maxDelayMs: MAX_POLL_MS,
+	});
+	if (taken === undefined) throw timeoutError(lockPath, observed?.owner, options);
+	return taken;
 }
 
 function timeoutError(
@@ -244,25 +247,6 @@ export async function removeLockIf(lockPath: string, expected: string): Promise<
 /** A hidden file next to `file`, e.g. `.o365_token.txt.lock.<suffix>`. */
 function siblingName(file: string, suffix: string): string {
 	return path.join(path.dirname(file), `.${path.basename(file)}.${suffix}`);
-}
-
-/** Waits `ms` milliseconds; rejects with the signal's own reason as soon as it aborts. */
-function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	return new Promise((resolve, reject) => {
-		if (signal?.aborted) {
-			reject(signal.reason);
-			return;
-		}
-		const onAbort = () => {
-			clearTimeout(timer);
-			reject(signal?.reason);
-		};
-		const timer = setTimeout(() => {
-			signal?.removeEventListener("abort", onAbort);
-			resolve();
-		}, ms);
-		signal?.addEventListener("abort", onAbort, { once: true });
-	});
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { runTypeScript } from "@o365/testkit";
 import { describe, expect, it } from "vitest";
 import { FileSystemTokenBackend } from "../src/index.js";
-import { cacheJson, tempDir } from "./helpers.js";
+import { cacheJson, tempDir, testUser } from "./helpers.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/token-child.ts", import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -11,11 +11,7 @@ const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** ~200 KB cache documents that differ from each other everywhere, not just in one field. */
 function largeValue(writer: string, index: number): string {
 	const marker = `${writer}-${index}`;
-	return cacheJson({
-		username: `${marker}@contoso.com`,
-		uid: marker,
-		padding: marker.repeat(200_000 / marker.length),
-	});
+	return cacheJson(testUser(`${marker}@contoso.com`, marker.repeat(200_000 / marker.length)));
 }
 
 describe("atomic saves", () => {
@@ -58,34 +54,25 @@ describe("atomic saves", () => {
 
 	it("writes from another process at the same time never tear the file either", async () => {
 		const dir = await tempDir();
-		const child = spawn(
-			process.execPath,
-			["--import", "tsx", "--conditions=@o365/source", FIXTURE, "hammer", dir, "20"],
-			{ cwd: PACKAGE_ROOT, stdio: ["ignore", "pipe", "pipe"] },
-		);
-		let stderr = "";
-		child.stderr.on("data", (chunk: Buffer) => {
-			stderr += chunk.toString();
-		});
-		const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+		const hammer = runTypeScript(FIXTURE, ["hammer", dir, "20"], { cwd: PACKAGE_ROOT });
 
 		const backend = new FileSystemTokenBackend({ tokenPath: dir });
 		const ours: Promise<void>[] = [];
 		for (let index = 0; index < 20; index++) ours.push(backend.write(largeValue("parent", index)));
 		await Promise.all(ours);
-		let exitCode = await Promise.race([exited, Promise.resolve("running" as const)]);
+		let child = await Promise.race([hammer, Promise.resolve("running" as const)]);
 		// Keep checking the file until the child is done writing.
-		while (exitCode === "running") {
+		while (child === "running") {
 			const reader = new FileSystemTokenBackend({ tokenPath: dir });
 			expect(await reader.loadToken()).toBe(true);
 			expect(reader.getAllAccounts()).toHaveLength(1);
-			exitCode = await Promise.race([
-				exited,
+			child = await Promise.race([
+				hammer,
 				new Promise<"running">((resolve) => setImmediate(resolve, "running")),
 			]);
 		}
-		expect(stderr).toBe("");
-		expect(exitCode).toBe(0);
+		expect(child.stderr).toBe("");
+		expect(child.code).toBe(0);
 
 		const reader = new FileSystemTokenBackend({ tokenPath: dir });
 		expect(await reader.loadToken()).toBe(true);

@@ -3,10 +3,10 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { FileSystemTokenBackend } from "../src/index.js";
 import { startFixture } from "./child-process.js";
-import { ALICE, BOB, cacheJson, tempDir } from "./helpers.js";
+import { ALICE, BOB, cacheJson, tempDir, testUser } from "./helpers.js";
 
-const CAROL = { username: "carol@contoso.onmicrosoft.com", uid: "00000000-0000-0000-cccc-000000000003" };
-const DAVE = { username: "dave@contoso.onmicrosoft.com", uid: "00000000-0000-0000-dddd-000000000004" };
+const CAROL = testUser("carol@contoso.onmicrosoft.com");
+const DAVE = testUser("dave@contoso.onmicrosoft.com");
 
 function usernames(backend: FileSystemTokenBackend): string[] {
 	return backend.getAllAccounts().map((account) => account.username);
@@ -101,8 +101,8 @@ describe("compare-and-set (readVersioned / writeIfVersion)", () => {
 			startFixture("lease-child.ts", dir),
 		]);
 		// Both load the same version before either saves, so one of them must merge.
-		expect(await children[0]?.request(`add ${CAROL.username} ${CAROL.uid}`)).toBe("loaded");
-		expect(await children[1]?.request(`add ${DAVE.username} ${DAVE.uid}`)).toBe("loaded");
+		expect(await children[0]?.request(`add ${CAROL.username}`)).toBe("loaded");
+		expect(await children[1]?.request(`add ${DAVE.username}`)).toBe("loaded");
 		expect(await Promise.all(children.map((child) => child.request("go")))).toEqual(["saved", "saved"]);
 
 		const reader = new FileSystemTokenBackend({ tokenPath: dir });

@@ -1,16 +1,26 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { FileSystemTokenBackend } from "../src/index.js";
 import { FixtureProcess } from "./child-process.js";
-import { largeDocument } from "./fixtures/large-documents.js";
-import { tempDir } from "./helpers.js";
+import { cacheJson, tempDir, testUser } from "./helpers.js";
 
 const TRIALS = 200;
 /** Children started ahead of their trial, so that their start-up (~0.5 s) overlaps earlier trials. */
 const STARTED_AHEAD = 2;
 /** A save that had to wait out the write lock's ttl would take 10 s; dead-pid takeover takes none. */
 const MAX_FIRST_SAVE_MS = 2_000;
+
+/**
+ * A ~300 KiB MSAL token-cache document for one of two users. The two differ throughout (user, ids,
+ * and the long access-token secret), so any mix of them is visible.
+ */
+function largeDocument(variant: "A" | "B"): string {
+	const marker = `kill-${variant}-`;
+	const padding = marker.repeat(Math.ceil((300 * 1024) / marker.length));
+	return cacheJson(testUser(`kill-${variant.toLowerCase()}@contoso.onmicrosoft.com`, padding));
+}
 
 /** What a backend stores for a document: the exact text a complete save leaves in the file. */
 function stored(document: string): string {
@@ -27,17 +37,21 @@ describe("kill -9 in the middle of saves", () => {
 		timeout: 300_000,
 	}, async () => {
 		const dir = await tempDir();
+		const [documentA, documentB] = [largeDocument("A"), largeDocument("B")];
+		// The documents' secrets are random: every child reads these very ones from a file.
+		const documentsFile = path.join(await tempDir(), "documents.json");
+		await writeFile(documentsFile, JSON.stringify([documentA, documentB]));
 		const values = new Map([
-			[stored(largeDocument("A")), "kill-a@contoso.onmicrosoft.com"],
-			[stored(largeDocument("B")), "kill-b@contoso.onmicrosoft.com"],
+			[stored(documentA), "kill-a@contoso.onmicrosoft.com"],
+			[stored(documentB), "kill-b@contoso.onmicrosoft.com"],
 		]);
 		const seed = new FileSystemTokenBackend({ tokenPath: dir });
-		seed.deserialize(largeDocument("B"), { changed: true });
+		seed.deserialize(documentB, { changed: true });
 		await seed.saveToken();
 
 		const started = performance.now();
 		const ahead: FixtureProcess[] = [];
-		const startNext = () => ahead.push(new FixtureProcess("save-loop-child.ts", [dir]));
+		const startNext = () => ahead.push(new FixtureProcess("save-loop-child.ts", [dir, documentsFile]));
 		for (let index = 0; index < STARTED_AHEAD; index++) startNext();
 		let midWrite = 0;
 		let lockLeft = 0;

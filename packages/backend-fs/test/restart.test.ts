@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type NodeRun, runTypeScript } from "@o365/testkit";
 import { describe, expect, it } from "vitest";
 import { FileSystemTokenBackend } from "../src/index.js";
 import { ALICE, cacheJson, tempDir } from "./helpers.js";
@@ -8,24 +8,8 @@ const FIXTURE = fileURLToPath(new URL("./fixtures/token-child.ts", import.meta.u
 const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Runs the fixture in a new Node process and resolves once it has exited. */
-function runChild(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@o365/source", FIXTURE, ...args], {
-		cwd: PACKAGE_ROOT,
-		stdio: ["ignore", "pipe", "pipe"],
-	});
-	let stdout = "";
-	let stderr = "";
-	child.stdout.on("data", (chunk: Buffer) => {
-		stdout += chunk.toString();
-	});
-	child.stderr.on("data", (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
-	return new Promise((resolve, reject) => {
-		child.on("error", reject);
-		// "close" rather than "exit": it also waits for the output streams to be drained.
-		child.on("close", (code) => resolve({ code, stdout, stderr }));
-	});
+function runChild(...args: string[]): Promise<NodeRun> {
+	return runTypeScript(FIXTURE, args, { cwd: PACKAGE_ROOT });
 }
 
 describe("the token survives the process", () => {

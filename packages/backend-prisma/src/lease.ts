@@ -1,11 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { ConfigurationError, type LeaseOptions, TokenBackendError, type TokenLease } from "@o365/core";
+import {
+	ConfigurationError,
+	type LeaseOptions,
+	pollUntil,
+	TokenBackendError,
+	type TokenLease,
+} from "@o365/core";
 import { isUniqueViolation, type TokenDelegate } from "./token-delegate.js";
 
 /** First pause between two attempts on a held lease, in milliseconds; it grows to {@link MAX_POLL_MS}. */
 const FIRST_POLL_MS = 10;
 const MAX_POLL_MS = 200;
-const POLL_GROWTH = 1.6;
 
 /**
  * Takes the lease on row `key`: a conditional update that succeeds only while the lease is free
@@ -27,10 +32,8 @@ export async function acquireRowLease(
 		);
 	}
 	const owner = randomUUID();
-	const deadline = Date.now() + waitMs;
 	let rowExists = false;
-	for (let pause = FIRST_POLL_MS; ; pause = Math.min(MAX_POLL_MS, pause * POLL_GROWTH)) {
-		signal?.throwIfAborted();
+	const attempt = async (): Promise<TokenLease | undefined> => {
 		const now = new Date();
 		const expiresAt = new Date(now.getTime() + ttlMs);
 		const lease = { leaseOwner: owner, leaseExpiresAt: expiresAt };
@@ -54,24 +57,27 @@ export async function acquireRowLease(
 			}
 			rowExists = true;
 		}
-		if (acquired) {
-			const held = rowLease(delegate, key, owner, expiresAt.getTime());
-			if (signal?.aborted) {
-				await held.release();
-				throw signal.reason;
-			}
-			return held;
-		}
-		const left = deadline - Date.now();
-		if (left <= 0) {
-			throw new TokenBackendError(
-				backendName,
-				"lease_timeout",
-				`another process held the token lease on "${key}" for more than ${waitMs} ms; try again, or wait longer.`,
-			);
-		}
-		await pauseFor(Math.min(left, pause * (0.75 + Math.random() / 2)), signal);
+		return acquired ? rowLease(delegate, key, owner, expiresAt.getTime()) : undefined;
+	};
+	const held = await pollUntil(attempt, {
+		waitMs,
+		signal,
+		minDelayMs: FIRST_POLL_MS,
+		maxDelayMs: MAX_POLL_MS,
+		jitter: true,
+	});
+	if (held === undefined) {
+		throw new TokenBackendError(
+			backendName,
+			"lease_timeout",
+			`another process held the token lease on "${key}" for more than ${waitMs} ms; try again, or wait longer.`,
+		);
 	}
+	if (signal?.aborted) {
+		await held.release();
+		throw signal.reason;
+	}
+	return held;
 }
 
 function rowLease(delegate: TokenDelegate, key: string, owner: string, expiresAt: number): TokenLease {
@@ -88,23 +94,4 @@ function rowLease(delegate: TokenDelegate, key: string, owner: string, expiresAt
 			released = true;
 		},
 	};
-}
-
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-function pauseFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	return new Promise((resolve, reject) => {
-		if (signal?.aborted) {
-			reject(signal.reason);
-			return;
-		}
-		const onAbort = () => {
-			clearTimeout(timer);
-			reject(signal?.reason);
-		};
-		const timer = setTimeout(() => {
-			signal?.removeEventListener("abort", onAbort);
-			resolve();
-		}, ms);
-		signal?.addEventListener("abort", onAbort, { once: true });
-	});
 }

@@ -45,7 +45,7 @@ describe("encryption at rest in a PostgreSQL row (AesGcmCryptographyManager)", (
 		const stored = (await database.db.rows())[0]?.value as string;
 		const at = stored.length - 10;
 		const flipped = `${stored.slice(0, at)}${stored[at] === "A" ? "B" : "A"}${stored.slice(at + 1)}`;
-		await database.db.prisma.o365Token.updateMany({ where: { id: "default" }, data: { value: flipped } });
+		await database.backend().write(flipped); // the raw value, as an attacker or a bad disk would leave it
 		const reader = database.backend({ cryptographyManager: new AesGcmCryptographyManager({ keys: [NEW] }) });
 		const error = await reader.loadToken().catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(TokenBackendError);

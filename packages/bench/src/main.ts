@@ -6,6 +6,7 @@
 
 import { cpus } from "node:os";
 import { measureAuthCosts } from "./auth-costs.js";
+import { measureGraphOverhead } from "./graph-overhead.js";
 import { measureImportCost } from "./import-cost.js";
 import { round } from "./measure.js";
 import { usePostgres } from "./postgres-server.js";
@@ -21,6 +22,12 @@ function record(key: string, value: number, unit: string, goal: string) {
 const imports = await measureImportCost();
 record("importCoreMs", imports.importCoreMs, "ms", "<= 25");
 record("importEmptyModuleMs", imports.importEmptyMs, "ms", "(baseline)");
+
+const graph = await measureGraphOverhead();
+record("overheadRatioVsFetch", graph.oursMs / graph.fetchMs, "x", "<= 1.05");
+record("graphClientRatio", graph.oursMs / graph.graphClientMs, "x", "(ours / graph-client v3)");
+record("getMeMs", graph.oursMs, "ms", "");
+record("getMeFetchMs", graph.fetchMs, "ms", "(baseline)");
 
 const auth = await measureAuthCosts();
 record("firstSignInMs", auth.firstSignInMs, "ms", "");

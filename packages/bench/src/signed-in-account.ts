@@ -1,4 +1,4 @@
-import { Account, MemoryTokenBackend } from "@o365/core";
+import { Account, MemoryTokenBackend, type Protocol } from "@o365/core";
 import type { FakeIdentityPlatform } from "@o365/testkit";
 
 export const BENCH_APP = {
@@ -7,11 +7,16 @@ export const BENCH_APP = {
 	redirectUri: "http://localhost:9000/cb",
 };
 
-export function benchAccount(idp: FakeIdentityPlatform, tokenBackend = new MemoryTokenBackend()): Account {
+export function benchAccount(
+	idp: FakeIdentityPlatform,
+	tokenBackend = new MemoryTokenBackend(),
+	protocol?: Protocol,
+): Account {
 	return new Account([BENCH_APP.clientId, BENCH_APP.clientSecret], {
 		tenantId: idp.tenantId,
 		redirectUri: BENCH_APP.redirectUri,
 		tokenBackend,
+		...(protocol === undefined ? {} : { protocol }),
 		...idp.msalConfig(),
 	});
 }

@@ -218,7 +218,9 @@ describe("authorization-code flow (web app) against the fake identity platform",
 		expect(error.providerError.error).toBe("invalid_grant");
 		expect(error.message).toMatch(/authenticate\(\)/);
 		// the identity platform's sentence, without msal-node's timestamp and trace boilerplate
-		expect(error.message).toMatch(/^Could not refresh the access token \(invalid_grant: AADSTS\d+: [^)]*\)\. The user/);
+		expect(error.message).toMatch(
+			/^Could not refresh the access token \(invalid_grant: AADSTS\d+: [^)]*\)\. The user/,
+		);
 		expect(error.message).not.toMatch(/Trace ID|Timestamp/);
 		expect(await backend.checkToken()).toBe(true); // the stored token is not destroyed
 	});

@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Account } from "@o365/core";
-import { type RecordedRequest, startFakeIdentityPlatform } from "@o365/testkit";
+import { type RecordedRequest, runTypeScript, startFakeIdentityPlatform } from "@o365/testkit";
 import type { FleetChildConfig, FleetChildReport, StoreConfig } from "./fleet-config.js";
 import { openStore } from "./open-store.js";
 
@@ -132,37 +131,11 @@ function countRedundant(grants: RecordedRequest[], lifetimeSeconds: number): num
 	return redundant;
 }
 
-function runChild(config: FleetChildConfig): Promise<FleetChildReport> {
-	const child = spawn(
-		process.execPath,
-		[
-			"--conditions=@o365/source",
-			"--import",
-			"tsx",
-			"--import",
-			"@o365/testkit/guard-process",
-			childScript,
-			JSON.stringify(config),
-		],
-		{ stdio: ["ignore", "pipe", "pipe"] },
-	);
-	let stdout = "";
-	let stderr = "";
-	child.stdout.on("data", (chunk: Buffer) => {
-		stdout += chunk.toString();
-	});
-	child.stderr.on("data", (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
-	return new Promise((resolve, reject) => {
-		child.on("error", reject);
-		child.on("close", (code) => {
-			const last = stdout.trim().split("\n").at(-1) ?? "";
-			if (code !== 0 || !last.startsWith("{")) {
-				reject(new Error(`fleet child exited with ${code}: ${stderr.slice(0, 2000)}`));
-				return;
-			}
-			resolve(JSON.parse(last) as FleetChildReport);
-		});
-	});
+async function runChild(config: FleetChildConfig): Promise<FleetChildReport> {
+	const { code, stdout, stderr } = await runTypeScript(childScript, [JSON.stringify(config)]);
+	const last = stdout.trim().split("\n").at(-1) ?? "";
+	if (code !== 0 || !last.startsWith("{")) {
+		throw new Error(`fleet child exited with ${code}: ${stderr.slice(0, 2000)}`);
+	}
+	return JSON.parse(last) as FleetChildReport;
 }

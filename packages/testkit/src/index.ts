@@ -18,6 +18,7 @@ export type {
 	GraphFault,
 	RecordedGraphRequest,
 } from "./graph/types.js";
+export { type NodeRun, type RunNodeOptions, runNode, runTypeScript } from "./run-node.js";
 export { startFakeIdentityPlatform } from "./server.js";
 export type {
 	AccessTokenClaims,

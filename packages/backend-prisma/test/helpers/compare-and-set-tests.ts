@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
+import { msalCacheFixture } from "@o365/backend-test-suite";
 import { expect, it } from "vitest";
-import { ALICE, BOB, cacheJson, refreshSecret } from "./cache-document.js";
 import type { TestDatabase } from "./databases.js";
 import { useDatabase } from "./use-database.js";
 
@@ -65,16 +66,19 @@ export function compareAndSetTests(open: () => Promise<TestDatabase>): void {
 	});
 
 	it("merges two processes' concurrent saves instead of overwriting (core's compare-and-set save)", async () => {
+		const app = { users: 1, clientId: randomUUID(), tenantId: randomUUID() };
+		const [aliceCache, bobCache] = [msalCacheFixture(app), msalCacheFixture(app)];
+		const [alice, bob] = [aliceCache.users[0]!, bobCache.users[0]!];
 		const one = fx.backend();
 		const two = fx.backend();
 		await Promise.all([one.loadToken(), two.loadToken()]);
-		one.deserialize(cacheJson([ALICE]), { changed: true });
-		two.deserialize(cacheJson([BOB]), { changed: true });
+		one.deserialize(aliceCache.json, { changed: true });
+		two.deserialize(bobCache.json, { changed: true });
 		await Promise.all([one.saveToken(), two.saveToken()]);
 		const reader = fx.backend();
 		await reader.loadToken();
-		expect(reader.getRefreshToken({ username: ALICE.username })?.secret).toBe(refreshSecret(ALICE));
-		expect(reader.getRefreshToken({ username: BOB.username })?.secret).toBe(refreshSecret(BOB));
+		expect(reader.getRefreshToken({ username: alice.username })?.secret).toBe(alice.refreshToken);
+		expect(reader.getRefreshToken({ username: bob.username })?.secret).toBe(bob.refreshToken);
 		expect(await fx.db.rows()).toHaveLength(1);
 	});
 }

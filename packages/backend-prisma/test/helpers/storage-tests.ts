@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
+import { msalCacheFixture } from "@o365/backend-test-suite";
 import { TokenBackendError } from "@o365/core";
 import { describe, expect, it } from "vitest";
-import { ALICE, BOB, cacheJson, homeAccountId, refreshSecret } from "./cache-document.js";
 import type { TestDatabase } from "./databases.js";
 import { useDatabase } from "./use-database.js";
 
@@ -55,8 +55,11 @@ export function storageTests(open: () => Promise<TestDatabase>): void {
 
 	it("loads in a new instance what saveToken stored, and keeps one row per location after many saves", async () => {
 		const writer = fx.backend();
+		let lastRefreshToken = "";
 		for (let generation = 0; generation < 25; generation++) {
-			writer.deserialize(cacheJson([ALICE], generation), { changed: true });
+			const cache = msalCacheFixture({ users: 1 });
+			lastRefreshToken = cache.users[0]!.refreshToken;
+			writer.deserialize(cache.json, { changed: true });
 			expect(await writer.saveToken()).toBe(true);
 		}
 		const rows = await fx.db.rows();
@@ -64,12 +67,13 @@ export function storageTests(open: () => Promise<TestDatabase>): void {
 		expect(rows[0]!.version).toBe(25);
 		const reader = fx.backend();
 		expect(await reader.loadToken()).toBe(true);
-		expect(reader.getRefreshToken()?.secret).toBe(refreshSecret(ALICE, 24));
+		expect(reader.getRefreshToken()?.secret).toBe(lastRefreshToken);
 	});
 
 	it("keeps two keys apart: writing, removing and leasing one leaves the other alone", async () => {
-		const alice = fx.backend({ key: homeAccountId(ALICE) });
-		const bob = fx.backend({ key: homeAccountId(BOB) });
+		const [aliceUser, bobUser] = msalCacheFixture({ users: 2 }).users;
+		const alice = fx.backend({ key: aliceUser!.homeAccountId });
+		const bob = fx.backend({ key: bobUser!.homeAccountId });
 		await alice.write("alice's cache");
 		await bob.write("bob's cache");
 		expect(await alice.read()).toBe("alice's cache");
@@ -97,18 +101,20 @@ export function storageTests(open: () => Promise<TestDatabase>): void {
 
 	it("with 10,000 other rows present, a save writes only its own row", async () => {
 		await fx.db.insertFiller(10_000);
-		const backend = fx.backend({ key: homeAccountId(ALICE) });
-		backend.deserialize(cacheJson([ALICE]), { changed: true });
+		const [first, second] = [msalCacheFixture({ users: 1 }), msalCacheFixture({ users: 1 })];
+		const key = first.users[0]!.homeAccountId;
+		const backend = fx.backend({ key });
+		backend.deserialize(first.json, { changed: true });
 		await backend.saveToken();
-		backend.deserialize(cacheJson([ALICE], 1), { changed: true });
+		backend.deserialize(second.json, { changed: true });
 		await backend.saveToken();
 		const rows = await fx.db.rows();
 		expect(rows).toHaveLength(10_001);
 		const fillers = rows.filter((row) => row.id.startsWith("filler-"));
 		expect(fillers.every((row) => row.value === "filler value" && row.version === 1)).toBe(true);
-		const reader = fx.backend({ key: homeAccountId(ALICE) });
+		const reader = fx.backend({ key });
 		await reader.loadToken();
-		expect(reader.getRefreshToken()?.secret).toBe(refreshSecret(ALICE, 1));
+		expect(reader.getRefreshToken()?.secret).toBe(second.users[0]!.refreshToken);
 	});
 
 	it("stores only ciphertext with a cryptography manager, and loads it back", async () => {
@@ -116,14 +122,15 @@ export function storageTests(open: () => Promise<TestDatabase>): void {
 			encrypt: (plain: string) => Buffer.from(plain).toString("base64"),
 			decrypt: (stored: string) => Buffer.from(stored, "base64").toString(),
 		};
+		const cache = msalCacheFixture({ users: 1 });
 		const writer = fx.backend({ cryptographyManager });
-		writer.deserialize(cacheJson([ALICE]), { changed: true });
+		writer.deserialize(cache.json, { changed: true });
 		await writer.saveToken();
 		const [row] = await fx.db.rows();
-		expect(row!.value).not.toContain(refreshSecret(ALICE));
+		expect(row!.value).not.toContain(cache.users[0]!.refreshToken);
 		const reader = fx.backend({ cryptographyManager });
 		await reader.loadToken();
-		expect(reader.getRefreshToken()?.secret).toBe(refreshSecret(ALICE));
+		expect(reader.getRefreshToken()?.secret).toBe(cache.users[0]!.refreshToken);
 	});
 
 	describe("database errors", () => {
@@ -131,12 +138,13 @@ export function storageTests(open: () => Promise<TestDatabase>): void {
 			const broken = await open();
 			try {
 				await broken.prisma.$executeRawUnsafe("DROP TABLE o365_token");
+				const cache = msalCacheFixture({ users: 1 });
 				const backend = fx.backend({ prisma: broken.prisma });
-				backend.deserialize(cacheJson([ALICE]), { changed: true });
+				backend.deserialize(cache.json, { changed: true });
 				const error = await backend.saveToken().catch((caught: unknown) => caught);
 				expect(error).toBeInstanceOf(TokenBackendError);
 				expect(error).toMatchObject({ code: "backend_io", backend: "prisma" });
-				expect(String((error as Error).message)).not.toContain(refreshSecret(ALICE));
+				expect(String((error as Error).message)).not.toContain(cache.users[0]!.refreshToken);
 				await expect(backend.loadToken()).rejects.toMatchObject({ code: "backend_io" });
 			} finally {
 				await broken.close();

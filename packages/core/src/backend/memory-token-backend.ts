@@ -1,6 +1,6 @@
-import { setTimeout as delay } from "node:timers/promises";
 import { TokenBackendError } from "../errors.js";
 import { BaseTokenBackend, type BaseTokenBackendOptions } from "./base-token-backend.js";
+import { pollUntil } from "./poll-until.js";
 import type { LeaseOptions, TokenLease, VersionedValue } from "./token-backend.js";
 
 /** The shared slot several {@link MemoryTokenBackend}s can use, like processes sharing a store. */
@@ -66,11 +66,10 @@ export class MemoryTokenBackend extends BaseTokenBackend {
 
 	override async acquireLease(options: LeaseOptions): Promise<TokenLease> {
 		const owner = Symbol("lease");
-		const deadline = Date.now() + options.waitMs;
-		for (;;) {
-			options.signal?.throwIfAborted();
-			const held = this.store.lease;
-			if (held === undefined || held.expiresAt <= Date.now()) {
+		const lease = await pollUntil(
+			async (): Promise<TokenLease | undefined> => {
+				const held = this.store.lease;
+				if (held !== undefined && held.expiresAt > Date.now()) return undefined;
 				const expiresAt = Date.now() + options.ttlMs;
 				this.store.lease = { owner, expiresAt };
 				return {
@@ -79,17 +78,21 @@ export class MemoryTokenBackend extends BaseTokenBackend {
 						if (this.store.lease?.owner === owner) this.store.lease = undefined;
 					},
 				};
-			}
-			if (Date.now() >= deadline) {
-				throw new TokenBackendError(
-					this.name,
-					"lease_timeout",
-					`another holder kept the token lease for more than ${options.waitMs} ms; try again, or raise the wait.`,
-				);
-			}
-			await delay(Math.min(LEASE_POLL_MS, Math.max(1, deadline - Date.now()))).then(() =>
-				options.signal?.throwIfAborted(),
+			},
+			{
+				waitMs: options.waitMs,
+				signal: options.signal,
+				minDelayMs: LEASE_POLL_MS,
+				maxDelayMs: LEASE_POLL_MS,
+			},
+		);
+		if (lease === undefined) {
+			throw new TokenBackendError(
+				this.name,
+				"lease_timeout",
+				`another holder kept the token lease for more than ${options.waitMs} ms; try again, or raise the wait.`,
 			);
 		}
+		return lease;
 	}
 }
