@@ -1,13 +1,13 @@
 import type { AuthorizationFlow, RedirectResponse } from "./auth/authorization-flow.js";
 import { type ConsentHandler, consoleConsent } from "./auth/console-consent.js";
 import type { Credentials } from "./auth/credentials.js";
+import { Connection } from "./connection.js";
 import {
 	type AuthorizationUrlOptions,
 	CONNECTION_OPTION_KEYS,
-	Connection,
 	type ConnectionOptions,
 	type RequestTokenOptions,
-} from "./connection.js";
+} from "./connection-options.js";
 import { ConfigurationError, O365Error } from "./errors.js";
 import type { CloudName } from "./protocol/clouds.js";
 import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";

@@ -28,12 +28,12 @@ export type {
 	UsernameOption,
 	VersionedValue,
 } from "./backend/token-backend.js";
-export {
-	type AuthorizationUrlOptions,
-	Connection,
-	type ConnectionOptions,
-	type RequestTokenOptions,
-} from "./connection.js";
+export { Connection } from "./connection.js";
+export type {
+	AuthorizationUrlOptions,
+	ConnectionOptions,
+	RequestTokenOptions,
+} from "./connection-options.js";
 export * from "./errors.js";
 export type { BatchOptions, BatchRequest, BatchResponse } from "./http/batch.js";
 export type { RequestBody } from "./http/body.js";

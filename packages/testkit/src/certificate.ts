@@ -27,7 +27,7 @@ export interface TestCertificateOptions {
 
 /** A freshly minted self-signed certificate and its key. Nothing here is ever written to disk. */
 export interface TestCertificate {
-	/** PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`), as msal-node's `clientCertificate.privateKey` wants. */
+	/** PKCS#8 PEM private key, as msal-node's `clientCertificate.privateKey` wants. */
 	privateKey: string;
 	/** PEM certificate (`-----BEGIN CERTIFICATE-----`). */
 	certificate: string;

@@ -116,7 +116,7 @@ function parseCertificate(value: unknown): ClientCredential {
 	if (typeof cert.privateKey !== "string" || !cert.privateKey.includes("PRIVATE KEY")) {
 		throw new ConfigurationError(
 			"invalid_credentials",
-			"the certificate credential needs `privateKey` as a PEM string (-----BEGIN PRIVATE KEY----- …).",
+			"the certificate credential needs `privateKey` as a PEM string (the PKCS#8 or PKCS#1 key block, header line included).",
 		);
 	}
 	const passphrase = typeof cert.passphrase === "string" ? cert.passphrase : undefined;

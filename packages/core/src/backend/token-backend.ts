@@ -9,7 +9,7 @@
  * Extend {@link BaseTokenBackend} and implement four small storage primitives:
  *
  * ```ts
- * import { BaseTokenBackend, TokenBackendError, type StorageCallOptions } from "@o365/core";
+ * import { BaseTokenBackend, type StorageCallOptions } from "@o365/core";
  * import type { Redis } from "ioredis";
  *
  * export class RedisTokenBackend extends BaseTokenBackend {
@@ -32,12 +32,21 @@
  * }
  * ```
  *
- * Rules: throw on failure (core wraps it in a {@link TokenBackendError} that never shows the
- * value); never return a partial value (write atomically); treat the value as opaque bytes of
- * text. Optionally implement `quarantine()` to move an unreadable value aside so the next sign-in
- * starts clean without destroying evidence, and `shouldRefreshToken()` to coordinate refreshes
- * between processes (python-o365's hook: `true` = refresh now, `false` = another process did,
- * reload and use its tokens, `null` = this backend already refreshed).
+ * Rules: throw on failure (core wraps it in a `TokenBackendError` that never shows the value);
+ * never return a partial value (write atomically); treat the value as opaque text.
+ *
+ * Optional capabilities, each an extra method (add them with `override`):
+ * - `readVersioned()` + `writeIfVersion()`: compare-and-set on a version the store keeps (an
+ *   ETag, a row version, a content hash). Saves then never overwrite another process's newer
+ *   value: core merges, entry by entry, and tries again.
+ * - `acquireLease()`: a lock that expires by itself; with it, processes sharing the store refresh
+ *   a token once per expiry between them (`pollUntil` helps write the wait).
+ * - `quarantine()`: moves an unreadable value aside, so the next sign-in starts clean without
+ *   destroying evidence.
+ * - `shouldRefreshToken()`: python-o365's hook (`true` = refresh now, `false` = another process
+ *   did: reload and use its tokens, `null` = this backend already refreshed).
+ *
+ * Prove a backend with `@o365/backend-test-suite`: one call registers the conformance suite.
  */
 
 import type { CacheDocument, CachedAccount, CachedCredential } from "./cache-json.js";
