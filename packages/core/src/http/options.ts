@@ -7,7 +7,7 @@ import { ConfigurationError, type O365ErrorCode } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import type { HeaderInput, HeaderRecord } from "./headers.js";
 import { mergeHeaders } from "./headers.js";
-import { SDK_NAME, USER_AGENT } from "./user-agent.js";
+import { USER_AGENT } from "./user-agent.js";
 
 /** Connection-wide request settings; every field is also a `ConnectionOptions` field. */
 export interface HttpOptions {
@@ -113,7 +113,7 @@ export interface HttpRequestInfo {
 /** {@link HttpOptions} with the defaults applied and the fixed headers precomputed. */
 export interface HttpConfig {
 	fetch: typeof fetch | undefined;
-	/** `User-Agent`, `SdkVersion` and `defaultHeaders`, lower-cased. */
+	/** `User-Agent` and `defaultHeaders`, lower-cased. (No `SdkVersion`: it says what User-Agent says, and each extra header costs on every call.) */
 	baseHeaders: HeaderRecord;
 	timeoutMs: number;
 	requestRetries: number;
@@ -158,7 +158,7 @@ export function resolveHttpConfig(options: HttpOptions): HttpConfig {
 	fn("requestHook");
 	const config: HttpConfig = {
 		fetch: options.fetch,
-		baseHeaders: mergeHeaders({ "user-agent": USER_AGENT, sdkversion: SDK_NAME }, options.defaultHeaders),
+		baseHeaders: mergeHeaders({ "user-agent": USER_AGENT }, options.defaultHeaders),
 		timeoutMs: number("timeoutMs", 100_000),
 		requestRetries: Math.floor(number("requestRetries", 3)),
 		retryBudgetMs: number("retryBudgetMs", 300_000),

@@ -1,4 +1,4 @@
-/** This package's version, sent as `SdkVersion` and in `User-Agent` (a test keeps it equal to package.json's). */
+/** This package's version, sent in `User-Agent` (a test keeps it equal to package.json's). */
 export const SDK_VERSION = "0.1.0";
 
 /** `o365-ts/<version>`: Graph logs it, and Microsoft support can tell our calls apart. */
