@@ -19,13 +19,18 @@ export interface GraphOverhead {
 	fetchMs: number;
 	/** Median ms per `@microsoft/microsoft-graph-client` v3 `.api("/me").get()`. */
 	graphClientMs: number;
+	/** Median over rounds of ours ÷ fetch in the same round. */
+	ratioVsFetch: number;
+	/** Median over rounds of ours ÷ graph-client in the same round. */
+	ratioVsGraphClient: number;
 }
 
 /**
  * Interleaves rounds of N calls of each kind against the fake Graph on loopback, so the three
- * sides see the same machine load; each round's mean is one sample, the median of samples wins.
+ * sides see the same machine load. A ratio is taken within each round (paired, so drifts in
+ * machine speed cancel) and the median of the rounds' ratios is reported.
  */
-export async function measureGraphOverhead(rounds = 40, callsPerRound = 50): Promise<GraphOverhead> {
+export async function measureGraphOverhead(rounds = 100, callsPerRound = 30): Promise<GraphOverhead> {
 	const idp = await startFakeIdentityPlatform({
 		clients: [{ ...BENCH_APP, redirectUris: [BENCH_APP.redirectUri] }],
 		users: [{ username: "bench.user@contoso.test" }],
@@ -56,10 +61,13 @@ export async function measureGraphOverhead(rounds = 40, callsPerRound = 50): Pro
 				if (round >= 0) samples[side].push((performance.now() - start) / callsPerRound);
 			}
 		}
+		const ratio = (a: number[], b: number[]) => median(a.map((value, index) => value / (b[index] as number)));
 		return {
 			oursMs: median(samples.ours),
 			fetchMs: median(samples.fetch),
 			graphClientMs: median(samples.graphClient),
+			ratioVsFetch: ratio(samples.ours, samples.fetch),
+			ratioVsGraphClient: ratio(samples.ours, samples.graphClient),
 		};
 	} finally {
 		await graph.close();
