@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
 import { AuthenticationError } from "../errors.js";
+import { nodeCrypto } from "../utils/builtins.js";
 
 /**
  * What a web app keeps between sending the user to sign in and receiving them back: plain JSON,
@@ -19,6 +19,7 @@ export interface AuthorizationFlow {
 }
 
 export function createAuthorizationFlow(scopes: string[], redirectUri: string) {
+	const { createHash, randomBytes } = nodeCrypto();
 	const codeVerifier = randomBytes(32).toString("base64url");
 	const flow: AuthorizationFlow = {
 		state: randomBytes(16).toString("base64url"),

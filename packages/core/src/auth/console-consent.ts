@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline/promises";
 import { abortError } from "../utils/abort.js";
 
 /**
@@ -25,6 +24,8 @@ export function consoleConsent(options: ConsoleConsentOptions = {}): ConsentHand
 	return async (consentUrl, { signal }) => {
 		const output = options.output ?? process.stdout;
 		output.write(`Visit the following url to give consent:\n${consentUrl}\n`);
+		// Loaded here: only a console sign-in needs it.
+		const { createInterface } = await import("node:readline/promises");
 		const readline = createInterface({ input: options.input ?? process.stdin, output, terminal: false });
 		try {
 			const answer = await readline.question("Paste the authenticated url here:\n", { signal });

@@ -1,5 +1,5 @@
-import { createPrivateKey } from "node:crypto";
 import { ConfigurationError } from "../errors.js";
+import { nodeCrypto } from "../utils/builtins.js";
 
 /** An app's certificate credential: the private key and the certificate's thumbprint. */
 export interface CertificateCredential {
@@ -123,7 +123,8 @@ function parseCertificate(value: unknown): ClientCredential {
 	let privateKey: string;
 	try {
 		// Normalises PKCS#1 and encrypted keys to the unencrypted PKCS#8 PEM msal-node signs with.
-		privateKey = createPrivateKey({ key: cert.privateKey, format: "pem", passphrase })
+		privateKey = nodeCrypto()
+			.createPrivateKey({ key: cert.privateKey, format: "pem", passphrase })
 			.export({ type: "pkcs8", format: "pem" })
 			.toString();
 	} catch (error) {

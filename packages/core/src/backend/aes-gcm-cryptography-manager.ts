@@ -38,8 +38,9 @@
  * does it at once. Remove an old key only once nothing encrypted with it remains.
  */
 
-import { createCipheriv, createDecipheriv, type KeyObject, randomBytes } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { O365Error } from "../errors.js";
+import { nodeCrypto } from "../utils/builtins.js";
 import {
 	type AesGcmKey,
 	fromBase64Url,
@@ -119,7 +120,7 @@ export class AesGcmCryptographyManager implements CryptographyManager {
 
 	/** A new random AES-256 key: 32 bytes from the system CSPRNG, as base64 (44 characters). */
 	static generateKey(): string {
-		return randomBytes(KEY_BYTES).toString("base64");
+		return nodeCrypto().randomBytes(KEY_BYTES).toString("base64");
 	}
 
 	/**
@@ -141,9 +142,9 @@ export class AesGcmCryptographyManager implements CryptographyManager {
 			);
 		}
 		const [id, key] = this.#newest();
-		const iv = randomBytes(IV_BYTES);
+		const iv = nodeCrypto().randomBytes(IV_BYTES);
 		const header = `${PREFIX}:${VERSION}:${id}`;
-		const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+		const cipher = nodeCrypto().createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
 		cipher.setAAD(this.#aad(header));
 		const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
 		return `${header}:${toBase64Url(iv)}:${toBase64Url(ciphertext)}:${toBase64Url(cipher.getAuthTag())}`;
@@ -187,7 +188,7 @@ export class AesGcmCryptographyManager implements CryptographyManager {
 		if (iv?.length !== IV_BYTES || data === undefined || tag?.length !== TAG_BYTES) {
 			throw malformed("its iv, ciphertext or tag is not valid base64url of the right length");
 		}
-		const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+		const decipher = nodeCrypto().createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
 		decipher.setAAD(this.#aad(`${PREFIX}:${VERSION}:${id}`));
 		decipher.setAuthTag(tag);
 		try {

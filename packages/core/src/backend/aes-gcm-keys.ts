@@ -1,8 +1,9 @@
 // Key-list validation and parsing for AesGcmCryptographyManager. Messages name a key by its
 // position, never by its id or material: a reversed "key:id" entry would otherwise print the key.
 
-import { createSecretKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { ConfigurationError } from "../errors.js";
+import { nodeCrypto } from "../utils/builtins.js";
 
 /** AES-256 key size, in bytes. */
 export const KEY_BYTES = 32;
@@ -61,7 +62,7 @@ export function importKeys(keys: unknown, where: (index: number) => string): Map
 		}
 		firstIndexOf.set(id, index);
 		const bytes = decodeKey(key, where(index));
-		imported.set(id, createSecretKey(bytes));
+		imported.set(id, nodeCrypto().createSecretKey(bytes));
 		bytes.fill(0);
 	});
 	return imported;

@@ -1,5 +1,5 @@
-import { setTimeout as delay } from "node:timers/promises";
 import { O365Error, TokenBackendError } from "../errors.js";
+import { sleep } from "../utils/sleep.js";
 import {
 	type CacheDocument,
 	type CachedAccount,
@@ -158,9 +158,7 @@ export abstract class BaseTokenBackend implements TokenBackend {
 						`the stored token changed under every one of ${MAX_SAVE_ATTEMPTS} save attempts; too many processes write at once. Nothing was overwritten; call saveToken() again.`,
 					);
 				}
-				await delay(Math.random() * Math.min(MAX_SAVE_BACKOFF_MS, 2 ** attempt), undefined, {
-					signal: options.signal,
-				});
+				await sleep(Math.random() * Math.min(MAX_SAVE_BACKOFF_MS, 2 ** attempt), options.signal);
 				await this.#mergeStored(options);
 			}
 		}

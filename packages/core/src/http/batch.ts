@@ -7,12 +7,12 @@
 
 import { O365Error } from "../errors.js";
 import type { SafeLogger } from "../logging/logger.js";
+import { sleep } from "../utils/sleep.js";
 import { planBatches } from "./batch-plan.js";
 import type { RequestOptions } from "./options.js";
 import { normalizeMethod } from "./request.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { backoffMs, isThrottleStatus } from "./retry-policy.js";
-import { sleep } from "./sleep.js";
 import { resourcePath } from "./url.js";
 
 /** One request of a batch. */

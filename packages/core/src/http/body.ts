@@ -4,7 +4,7 @@
  * carrying one is never retried.
  */
 
-import { Readable } from "node:stream";
+import { nodeStream } from "../utils/builtins.js";
 
 /** What a request may carry. Objects and arrays are sent as JSON. */
 export type RequestBody =
@@ -51,6 +51,7 @@ export function encodeBody(data: RequestBody): EncodedBody {
 		return { body: data, contentType: undefined, replayable: false, stream: true };
 	}
 	if (isNodeStream(data)) {
+		const { Readable } = nodeStream();
 		const readable = data instanceof Readable ? data : Readable.from(data as AsyncIterable<Uint8Array>);
 		const web = Readable.toWeb(readable) as unknown as ReadableStream<Uint8Array>;
 		return { body: web, contentType: undefined, replayable: false, stream: true };
@@ -58,10 +59,7 @@ export function encodeBody(data: RequestBody): EncodedBody {
 	return { body: JSON.stringify(data), contentType: "application/json", replayable: true, stream: false };
 }
 
-/** A Node `Readable`, or a readable from another copy of the `stream` module (duck-typed). */
+/** A Node `Readable` (from any copy of the `stream` module): duck-typed, so plain objects cost no import. */
 function isNodeStream(value: object): boolean {
-	return (
-		value instanceof Readable ||
-		(typeof (value as { pipe?: unknown }).pipe === "function" && Symbol.asyncIterator in value)
-	);
+	return typeof (value as { pipe?: unknown }).pipe === "function" && Symbol.asyncIterator in value;
 }

@@ -5,11 +5,12 @@
  * regular expressions, no `Headers` or `URL` objects, no extra promises.
  */
 
-import { randomUUID } from "node:crypto";
 import type { AccessTokenOptions } from "../auth/token-manager.js";
 import { O365Error } from "../errors.js";
 import { SafeLogger } from "../logging/logger.js";
 import { abortError } from "../utils/abort.js";
+import { nodeCrypto } from "../utils/builtins.js";
+import { sleep } from "../utils/sleep.js";
 import { encodeBody, type RequestBody } from "./body.js";
 import { withDeadline } from "./deadlines.js";
 import { graphErrorFromResponse, withoutQuery } from "./graph-error.js";
@@ -24,7 +25,6 @@ import {
 	isThrottleStatus,
 	networkErrorCode,
 } from "./retry-policy.js";
-import { sleep } from "./sleep.js";
 import { resolveUrl } from "./url.js";
 
 /** Asks the auth layer for a bearer; the only thing this layer needs from it. */
@@ -84,7 +84,7 @@ export class HttpClient {
 		const config = this.#config;
 		const target = resolveUrl(this.#serviceUrl, url, options.params);
 		const encoded = encodeBody(data);
-		const clientRequestId = randomUUID();
+		const clientRequestId = nodeCrypto().randomUUID();
 		// Literal first, spread second: adding keys to a spread copy costs ~2 µs (a slow map).
 		const headers: HeaderRecord = authenticated
 			? { authorization: "", "client-request-id": clientRequestId, ...config.baseHeaders }

@@ -1,4 +1,4 @@
-import { abortError } from "../utils/abort.js";
+import { abortError } from "./abort.js";
 
 /** Waits `ms` milliseconds; rejects with an `aborted` error as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
