@@ -148,7 +148,7 @@ export interface TokenBackend extends TokenStorage {
 	readonly hasData: boolean;
 	/** Whether the in-memory cache changed since it was last loaded or saved. */
 	readonly hasStateChanged: boolean;
-	/** Replaces the in-memory cache with what storage holds; `false` when nothing is stored. */
+	/** Replaces the in-memory cache with what storage holds; `false` when nothing is stored (the in-memory cache is then left as it is, as in python-o365). */
 	loadToken(options?: StorageCallOptions): Promise<boolean>;
 	/** Writes the in-memory cache; skips the write when nothing changed unless `force`. */
 	saveToken(options?: StorageCallOptions & { force?: boolean }): Promise<boolean>;
