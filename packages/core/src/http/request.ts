@@ -109,11 +109,12 @@ export class HttpClient {
 		let retried = 0;
 
 		for (let attempt = 1; ; attempt++) {
-			if (config.requestsDelay > 0) await this.#waitForSlot(signal);
 			if (authenticated) {
 				headers.authorization = `Bearer ${await this.#getToken(tokenOptions)}`;
 				if (refreshed) tokenOptions = signal === undefined ? undefined : { signal };
 			}
+			// Last before fetch, so that the spacing holds between the requests actually sent.
+			if (config.requestsDelay > 0) await this.#waitForSlot(signal);
 			const sentAt = performance.now();
 			let response: Response;
 			try {
