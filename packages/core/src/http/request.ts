@@ -50,8 +50,10 @@ export class HttpClient {
 	readonly #serviceUrl: string;
 	readonly #getToken: TokenSource;
 	readonly #log: SafeLogger;
-	/** When the next request of this client may start (`requestsDelay`), in `performance.now()` ms. */
-	#nextSlot = 0;
+	/** When this client last released a request (`requestsDelay`), in `performance.now()` ms. */
+	#lastReleased = Number.NEGATIVE_INFINITY;
+	/** Settles when the previous request waiting for its `requestsDelay` slot has been released. */
+	#slotQueue: Promise<void> = Promise.resolve();
 
 	constructor(config: HttpConfig, serviceUrl: string, getToken: TokenSource) {
 		this.#config = config;
@@ -200,11 +202,22 @@ export class HttpClient {
 	}
 
 	/** Takes this client's next `requestsDelay` slot, synchronously (so concurrent calls queue), then waits for it. */
+	/**
+	 * Releases this client's requests one at a time, each `requestsDelay` after the previous one
+	 * was released (not after it was queued), so the gap holds however late a timer fires.
+	 */
 	#waitForSlot(signal: AbortSignal | undefined): Promise<void> {
-		const now = performance.now();
-		const slot = Math.max(now, this.#nextSlot);
-		this.#nextSlot = slot + this.#config.requestsDelay;
-		return sleep(slot - now, signal);
+		const turn = this.#slotQueue.then(() =>
+			sleep(this.#lastReleased + this.#config.requestsDelay - performance.now(), signal),
+		);
+		// Runs before the caller resumes, which then sends at once.
+		this.#slotQueue = turn.then(
+			() => {
+				this.#lastReleased = performance.now();
+			},
+			() => {},
+		);
+		return turn;
 	}
 
 	#fetchFailure(
