@@ -26,6 +26,12 @@ record("importEmptyModuleMs", imports.importEmptyMs, "ms", "(baseline)");
 const graph = await measureGraphOverhead();
 record("overheadRatioVsFetch", graph.ratioVsFetch, "x", "<= 1.05");
 record("graphClientRatio", graph.ratioVsGraphClient, "x", "(ours / graph-client v3)");
+record(
+	"overheadRatioVsFetchSameHeaders",
+	graph.ratioVsFetchSameHeaders,
+	"x",
+	"(ours / fetch sending our headers)",
+);
 record("getMeMs", graph.oursMs, "ms", "");
 record("getMeFetchMs", graph.fetchMs, "ms", "(baseline)");
 
