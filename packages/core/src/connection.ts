@@ -29,7 +29,7 @@ import { type RequestOptions, resolveHttpConfig } from "./http/options.js";
 import { PageIterator, type PaginateOptions } from "./http/pagination.js";
 import { HttpClient, normalizeMethod } from "./http/request.js";
 import { SafeLogger } from "./logging/logger.js";
-import { getCloud, isCloudName } from "./protocol/clouds.js";
+import { getCloud } from "./protocol/clouds.js";
 import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
 import type { Protocol } from "./protocol/protocol.js";
 import { raceSignal } from "./utils/abort.js";
@@ -46,6 +46,8 @@ export class Connection {
 	readonly storeTokenAfterRefresh: boolean;
 	readonly protocol: Protocol;
 	readonly redirectUri: string;
+	/** The protocol's `.default` scope: the app token's, and every app-permission request's. */
+	readonly #appScopes: string[];
 	readonly #tokens: TokenManager;
 	readonly #msal: MsalClient;
 	readonly #http: HttpClient;
@@ -59,9 +61,6 @@ export class Connection {
 			);
 		}
 		const cloudName = options.cloud ?? "global";
-		if (!isCloudName(cloudName)) {
-			throw new ConfigurationError("invalid_option", `cloud '${String(cloudName)}' is unknown.`);
-		}
 		const cloud = getCloud(cloudName);
 		const parsed = parseCredentials(credentials, authFlowType);
 		this.clientId = parsed.clientId;
@@ -72,6 +71,7 @@ export class Connection {
 		this.storeTokenAfterRefresh = options.storeTokenAfterRefresh ?? true;
 		this.protocol = options.protocol ?? new MSGraphProtocol({ cloud: cloudName });
 		this.redirectUri = options.redirectUri ?? `${cloud.authorityHost}/common/oauth2/nativeclient`;
+		this.#appScopes = [this.protocol.prefixScope(".default")];
 		this.#msal = new MsalClient({
 			clientId: parsed.clientId,
 			credential: parsed.credential,
@@ -86,7 +86,7 @@ export class Connection {
 			msal: this.#msal,
 			backend: this.tokenBackend,
 			authFlowType,
-			appScopes: [this.protocol.prefixScope(".default")],
+			appScopes: this.#appScopes,
 			storeTokenAfterRefresh: this.storeTokenAfterRefresh,
 			username: options.username,
 		});
@@ -153,7 +153,7 @@ export class Connection {
 	): Promise<boolean> {
 		const store = options.storeToken ?? true;
 		if (this.authFlowType === "credentials") {
-			const scopes = options.requestedScopes ?? [this.protocol.prefixScope(".default")];
+			const scopes = options.requestedScopes ?? this.#appScopes;
 			const result = await raceSignal(this.#msal.appToken({ scopes, forceRefresh: false }), options.signal);
 			await this.#tokens.acceptSignIn(result, store);
 			return true;
@@ -214,9 +214,7 @@ export class Connection {
 	/** Whether a usable token is held: a refresh token, or an unexpired access token. */
 	async isAuthenticated(): Promise<boolean> {
 		await this.#tokens.ensureLoaded();
-		const username = this.username;
-		const selection = username === undefined ? {} : { username };
-		return this.tokenBackend.tokenIsLongLived(selection) || !this.tokenBackend.tokenIsExpired(selection);
+		return this.#holdsUsableToken(this.username);
 	}
 
 	/** Users holding a refresh token or an unexpired access token. */
@@ -225,10 +223,12 @@ export class Connection {
 		return this.tokenBackend
 			.getAllAccounts()
 			.map((account) => account.username)
-			.filter(
-				(username) =>
-					this.tokenBackend.tokenIsLongLived({ username }) || !this.tokenBackend.tokenIsExpired({ username }),
-			);
+			.filter((username) => this.#holdsUsableToken(username));
+	}
+
+	#holdsUsableToken(username: string | undefined): boolean {
+		const selection = username === undefined ? {} : { username };
+		return this.tokenBackend.tokenIsLongLived(selection) || !this.tokenBackend.tokenIsExpired(selection);
 	}
 
 	// ---- Requests (python-o365's get/post/…/oauth_request/naive_request) ----

@@ -143,8 +143,9 @@ export class TokenManager {
 				return this.#silent(account.username, account.home_account_id, false, claims);
 			}
 		}
-		if (needsNetwork && backend.acquireLease !== undefined) {
-			return this.#leasedRefresh(account.username, force, claims);
+		const acquireLease = backend.acquireLease?.bind(backend);
+		if (needsNetwork && acquireLease !== undefined) {
+			return this.#leasedRefresh(acquireLease, account.username, force, claims);
 		}
 		try {
 			return await this.#silent(account.username, account.home_account_id, force, claims);
@@ -159,10 +160,13 @@ export class TokenManager {
 	 * refreshed, its tokens are used as they are; else refresh here and save (compare-and-set)
 	 * before the next process gets the lease.
 	 */
-	async #leasedRefresh(username: string, force: boolean, claims: string | undefined): Promise<TokenResult> {
+	async #leasedRefresh(
+		acquireLease: NonNullable<TokenBackend["acquireLease"]>,
+		username: string,
+		force: boolean,
+		claims: string | undefined,
+	): Promise<TokenResult> {
 		const { backend } = this.#options;
-		const acquireLease = backend.acquireLease?.bind(backend);
-		if (acquireLease === undefined) throw new TypeError("the backend has no lease");
 		const lease = await acquireLease({ ttlMs: LEASE_TTL_MS, waitMs: LEASE_WAIT_MS }).catch(
 			(error: unknown) => {
 				if (error instanceof O365Error) throw error;
