@@ -41,7 +41,8 @@ export interface CacheDocument {
 	AppMetadata: Record<string, Record<string, unknown>>;
 }
 
-const SECTIONS = ["Account", "IdToken", "AccessToken", "RefreshToken", "AppMetadata"] as const;
+/** The five sections of a cache document, in MSAL's order. */
+export const CACHE_SECTIONS = ["Account", "IdToken", "AccessToken", "RefreshToken", "AppMetadata"] as const;
 
 /** Scopes MSAL adds to every user sign-in; python-o365 strips them with `removeReserved`. */
 export const RESERVED_TOKEN_SCOPES: ReadonlySet<string> = new Set(["openid", "profile", "offline_access"]);
@@ -77,7 +78,7 @@ export function parseCacheDocument(text: string): CacheDocument | CacheDocumentP
 }
 
 export function isCacheDocumentEmpty(document: CacheDocument): boolean {
-	return SECTIONS.every((section) => Object.keys(document[section]).length === 0);
+	return CACHE_SECTIONS.every((section) => Object.keys(document[section]).length === 0);
 }
 
 /** Space-separated `target` → scopes, optionally without the OIDC scopes MSAL adds itself. */

@@ -1,6 +1,4 @@
-import type { CacheDocument } from "./cache-json.js";
-
-const SECTIONS = ["Account", "IdToken", "AccessToken", "RefreshToken", "AppMetadata"] as const;
+import { CACHE_SECTIONS, type CacheDocument } from "./cache-json.js";
 
 export function cloneCacheDocument(document: CacheDocument): CacheDocument {
 	return structuredClone(document);
@@ -17,7 +15,7 @@ export function mergeCacheDocuments(
 	theirs: CacheDocument,
 ): CacheDocument {
 	const merged = cloneCacheDocument(theirs);
-	for (const section of SECTIONS) {
+	for (const section of CACHE_SECTIONS) {
 		const baseEntries = base[section] as Record<string, unknown>;
 		const ourEntries = ours[section] as Record<string, unknown>;
 		const mergedEntries = merged[section] as Record<string, unknown>;
