@@ -8,21 +8,12 @@ import {
 	MSGraphProtocol,
 } from "@o365/core";
 import { describe, expect, it } from "vitest";
+import { errorOf } from "./helpers/errors.js";
 
 const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const PEM = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const SHA1 = "3A".repeat(20);
 const SHA256 = "B7".repeat(32);
-
-function configurationError(build: () => unknown): ConfigurationError {
-	try {
-		build();
-	} catch (error) {
-		expect(error).toBeInstanceOf(ConfigurationError);
-		return error as ConfigurationError;
-	}
-	throw new Error("expected a ConfigurationError");
-}
 
 describe("Account construction", () => {
 	it("defaults like python-o365: authorization flow, 'common' tenant, Graph protocol, 'me'", () => {
@@ -133,20 +124,20 @@ describe("Account construction", () => {
 			/missing loadToken/,
 		],
 	])("rejects %s with a typed error that says how to fix it", (_name, build, code, message) => {
-		const error = configurationError(build);
+		const error = errorOf(build);
 		expect(error.code).toBe(code);
 		expect(error.message).toMatch(message);
 	});
 
 	it("never puts the secret or the key in a configuration error", () => {
-		const error = configurationError(
+		const error = errorOf(
 			() => new Account(["client", { thumbprint: SHA1, privateKey: `${PEM.slice(0, 60)}broken` }]),
 		);
 		expect(error.message).not.toContain(PEM.slice(30, 60));
 		const wrongPassphrase = privateKey
 			.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "right" })
 			.toString();
-		const second = configurationError(
+		const second = errorOf(
 			() =>
 				new Account([
 					"client",

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError } from "../src/errors.js";
 import {
 	BUSINESS_CENTRAL_HOST,
 	MSBusinessCentral365Protocol,
 } from "../src/protocol/business-central-protocol.js";
 import { Protocol } from "../src/protocol/protocol.js";
+import { errorOf } from "./helpers/errors.js";
 
 describe("MSBusinessCentral365Protocol", () => {
 	it("builds …/v2.0/<environment>/api/<apiVersion>/ with an environment (spec §1.5)", () => {
@@ -61,14 +61,10 @@ describe("MSBusinessCentral365Protocol", () => {
 	});
 
 	it("rejects an environment name that would break the URL", () => {
-		let error: unknown;
-		try {
-			new MSBusinessCentral365Protocol({ environment: "prod/../x", timezone: "UTC" });
-		} catch (caught) {
-			error = caught;
-		}
-		expect(error).toBeInstanceOf(ConfigurationError);
-		expect((error as ConfigurationError).code).toBe("invalid_option");
-		expect((error as ConfigurationError).message).toMatch(/e\.g\. "production"/);
+		const error = errorOf(
+			() => new MSBusinessCentral365Protocol({ environment: "prod/../x", timezone: "UTC" }),
+		);
+		expect(error.code).toBe("invalid_option");
+		expect(error.message).toMatch(/e\.g\. "production"/);
 	});
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError } from "../src/errors.js";
 import { CLOUDS } from "../src/protocol/clouds.js";
 import {
 	GRAPH_API_VERSION,
@@ -9,16 +8,7 @@ import {
 import { Protocol } from "../src/protocol/protocol.js";
 import { ALL_SCOPE_HELPERS } from "../src/protocol/scopes.js";
 import { getLocalTimezone, getWindowsTimezone } from "../src/protocol/timezones.js";
-
-function errorOf(attempt: () => unknown): ConfigurationError {
-	try {
-		attempt();
-	} catch (error) {
-		expect(error).toBeInstanceOf(ConfigurationError);
-		return error as ConfigurationError;
-	}
-	throw new Error("expected a ConfigurationError");
-}
+import { errorOf } from "./helpers/errors.js";
 
 describe("MSGraphProtocol defaults", () => {
 	const graph = new MSGraphProtocol({ timezone: "Europe/Madrid" });

@@ -5,18 +5,9 @@ import { Protocol, type ProtocolOptions } from "../src/protocol/protocol.js";
 import { DEFAULT_SCOPES } from "../src/protocol/scopes.js";
 import { getLocalTimezone } from "../src/protocol/timezones.js";
 import { toPascalCase } from "../src/utils/casing.js";
+import { errorOf } from "./helpers/errors.js";
 
 const base: ProtocolOptions = { protocolUrl: "https://api.example.com/", apiVersion: "v2" };
-
-function errorOf(attempt: () => unknown): ConfigurationError {
-	try {
-		attempt();
-	} catch (error) {
-		expect(error).toBeInstanceOf(ConfigurationError);
-		return error as ConfigurationError;
-	}
-	throw new Error("expected a ConfigurationError");
-}
 
 describe("Protocol construction", () => {
 	it("sets python-o365's attributes in camelCase with its defaults", () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError } from "../src/errors.js";
 import {
 	ALL_SCOPE_HELPERS,
 	DEFAULT_SCOPES,
@@ -10,6 +9,7 @@ import {
 	resolveScopeHelper,
 	resolveScopes,
 } from "../src/protocol/scopes.js";
+import { errorOf } from "./helpers/errors.js";
 
 const GRAPH = "https://graph.microsoft.com/";
 
@@ -41,16 +41,6 @@ const PYTHON_HELPERS: Record<string, string[]> = {
 	tasks_all: ["Tasks.ReadWrite"],
 	presence: ["Presence.Read"],
 };
-
-function codeOf(attempt: () => unknown): string | undefined {
-	try {
-		attempt();
-	} catch (error) {
-		expect(error).toBeInstanceOf(ConfigurationError);
-		return (error as ConfigurationError).code;
-	}
-	return undefined;
-}
 
 describe("DEFAULT_SCOPES", () => {
 	it("has python-o365's 25 helpers with the same snake_case names, scopes and order", () => {
@@ -249,18 +239,18 @@ describe("resolveScopes", () => {
 		["an empty string", ""],
 		["a blank string", "   "],
 	])("rejects %s with invalid_scopes instead of requesting every helper", (_label, input) => {
-		expect(codeOf(() => resolveScopes(input as never, graph))).toBe("invalid_scopes");
+		expect(errorOf(() => resolveScopes(input as never, graph)).code).toBe("invalid_scopes");
 		expect(() => resolveScopes(input as never, graph)).toThrow(/name the permissions your app needs/);
 	});
 
 	it("rejects blank and non-string entries, naming the entry", () => {
-		expect(codeOf(() => resolveScopes(["basic", ""], graph))).toBe("invalid_scopes");
+		expect(errorOf(() => resolveScopes(["basic", ""], graph)).code).toBe("invalid_scopes");
 		expect(() => resolveScopes(["basic", ""], graph)).toThrow(/entry #1 is empty/);
 		expect(() => resolveScopes(["basic", 42 as never], graph)).toThrow(/entry #1 is a number/);
 	});
 
 	it("rejects a value that is neither a string nor a list", () => {
-		expect(codeOf(() => resolveScopes({ basic: true } as never, graph))).toBe("invalid_scopes");
+		expect(errorOf(() => resolveScopes({ basic: true } as never, graph)).code).toBe("invalid_scopes");
 		expect(() => resolveScopes(new Set(["basic"]) as never, graph)).toThrow(/string or an array of strings/);
 	});
 

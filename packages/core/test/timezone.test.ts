@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError } from "../src/errors.js";
 import {
 	canonicalizeTimezone,
 	getIanaTimezone,
@@ -8,16 +7,7 @@ import {
 	isValidTimezone,
 	listWindowsTimezones,
 } from "../src/protocol/timezones.js";
-
-function errorOf(attempt: () => unknown): ConfigurationError {
-	try {
-		attempt();
-	} catch (error) {
-		expect(error).toBeInstanceOf(ConfigurationError);
-		return error as ConfigurationError;
-	}
-	throw new Error("expected a ConfigurationError");
-}
+import { errorOf } from "./helpers/errors.js";
 
 describe("getWindowsTimezone", () => {
 	it.each([

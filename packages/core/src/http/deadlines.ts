@@ -5,7 +5,7 @@
  */
 
 /** How often pending deadlines are checked, in milliseconds. */
-export const TICK_MS = 25;
+const TICK_MS = 25;
 
 interface Pending {
 	deadline: number;

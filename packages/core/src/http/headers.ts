@@ -59,12 +59,3 @@ function splitPreferences(value: string): string[] {
 	parts.push(value.slice(start));
 	return parts.map((part) => part.trim()).filter((part) => part !== "");
 }
-
-/** A `Headers` (e.g. a response's) as a lower-case record. */
-export function headersToRecord(headers: Headers): HeaderRecord {
-	const record: HeaderRecord = {};
-	headers.forEach((value, name) => {
-		record[name] = value;
-	});
-	return record;
-}

@@ -67,13 +67,12 @@ export class PageIterator<T = Record<string, unknown>> implements AsyncIterable<
 		}
 		this.#started = true;
 		let count = 0;
-		let first = true;
+		// Query options belong to the first URL; next links already carry them.
+		let options = this.#options;
+		const { params: _params, ...nextOptions } = options;
 		while (this.#next !== undefined && count < this.#limit) {
-			const url = this.#next;
-			// Query options belong to the first URL; next links already carry them.
-			const { params: _params, ...rest } = this.#options;
-			const page = (await this.#fetchPage(url, first ? this.#options : rest)) as CollectionPage | null;
-			first = false;
+			const page = (await this.#fetchPage(this.#next, options)) as CollectionPage | null;
+			options = nextOptions;
 			if (page === null || typeof page !== "object" || !Array.isArray(page.value)) {
 				throw new O365Error(
 					"invalid_request",

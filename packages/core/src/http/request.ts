@@ -201,7 +201,6 @@ export class HttpClient {
 		}
 	}
 
-	/** Takes this client's next `requestsDelay` slot, synchronously (so concurrent calls queue), then waits for it. */
 	/**
 	 * Releases this client's requests one at a time, each `requestsDelay` after the previous one
 	 * was released (not after it was queued), so the gap holds however late a timer fires.
@@ -337,9 +336,13 @@ function fetchWithTimeout(
 		const fetched = fetchImpl(target, init);
 		return limited ? withDeadline(fetched, timeoutMs, () => new AttemptTimeout(), discard) : fetched;
 	}
+	if (!limited) {
+		init.signal = signal;
+		return fetchImpl(target, init);
+	}
 	const controller = new AbortController();
 	init.signal = AbortSignal.any([signal, controller.signal]);
-	const timer = limited ? setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs) : undefined;
+	const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
 	return fetchImpl(target, init).then(
 		(response) => {
 			clearTimeout(timer);

@@ -38,8 +38,8 @@ export function consoleLogger(level: LogLevel = "info"): Logger {
 }
 
 /**
- * The library's side of a user's logger: skips work for dropped levels (`enabled`) and redacts
- * every string it passes on.
+ * The library's side of a user's logger: drops lines for levels the logger lacks (callers check
+ * `debugEnabled` before building debug lines) and redacts every string it passes on.
  */
 export class SafeLogger {
 	readonly #logger: Logger | undefined;
@@ -49,10 +49,6 @@ export class SafeLogger {
 	constructor(logger: Logger | undefined) {
 		this.#logger = logger;
 		this.debugEnabled = typeof logger?.debug === "function";
-	}
-
-	enabled(level: LogLevel): boolean {
-		return typeof this.#logger?.[level] === "function";
 	}
 
 	log(level: LogLevel, message: string, details?: LogDetails): void {

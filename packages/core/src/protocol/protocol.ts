@@ -14,7 +14,7 @@ import {
 	type ScopeEntry,
 	type ScopeHelperTable,
 } from "./scopes.js";
-import { canonicalizeTimezone, getLocalTimezone } from "./timezones.js";
+import { getLocalTimezone, isValidTimezone } from "./timezones.js";
 
 /** Options of {@link Protocol}. */
 export interface ProtocolOptions {
@@ -238,7 +238,7 @@ function validateTimezone(timezone: unknown): string {
 		);
 	}
 	const trimmed = timezone.trim();
-	if (trimmed === "" || canonicalizeTimezone(trimmed) === undefined) {
+	if (!isValidTimezone(trimmed)) {
 		throw new ConfigurationError(
 			"unknown_timezone",
 			`${JSON.stringify(timezone)} is not an IANA time zone name; use one such as "Europe/Madrid", ` +
