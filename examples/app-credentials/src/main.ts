@@ -36,6 +36,11 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 	let close = async () => {};
 	if (env.O365_CLIENT_ID) {
 		variants = await realVariants(env, env.O365_CLIENT_ID);
+		if (variants.length === 0) {
+			throw new Error(
+				"O365_CLIENT_ID is set but no credential is: set O365_CLIENT_SECRET, or O365_PRIVATE_KEY_FILE and O365_CERTIFICATE_THUMBPRINT.",
+			);
+		}
 		options = {
 			authFlowType: "credentials",
 			...(env.O365_TENANT_ID ? { tenantId: env.O365_TENANT_ID } : {}),

@@ -1,7 +1,9 @@
 /**
  * Small HTTP helpers: request bodies, form parsing, and the reply shape route handlers return.
  */
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { TestkitError } from "./errors.js";
 
 /** Largest request body accepted, in bytes (token requests are a few kilobytes). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -24,6 +26,29 @@ export interface RouteRequest {
 	tenant: string;
 	query: Record<string, string>;
 	form: Record<string, string>;
+}
+
+/** Starts `server` on `127.0.0.1:<free port>` and resolves with its origin; `name` names the fake in the error. */
+export async function listenOnLoopback(server: Server, name: string): Promise<string> {
+	await new Promise<void>((resolve, reject) => {
+		server.once("error", (cause) =>
+			reject(
+				new TestkitError("invalid_options", `${name} could not listen on 127.0.0.1: ${cause.message}`, {
+					cause,
+				}),
+			),
+		);
+		server.listen(0, "127.0.0.1", resolve);
+	});
+	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Stops `server`, dropping open connections: msal's keep-alive ones, and the fakes' hanging or delayed ones. */
+export function closeServer(server: Server): Promise<void> {
+	return new Promise<void>((resolve, reject) => {
+		server.close((error) => (error ? reject(error) : resolve()));
+		server.closeAllConnections();
+	});
 }
 
 export function readBody(request: IncomingMessage): Promise<string> {
@@ -75,6 +100,18 @@ export function html(status: number, body: string): Reply {
 
 export function redirect(location: string): Reply {
 	return { status: 302, headers: { Location: location, "Cache-Control": "no-store" }, body: "" };
+}
+
+/** Parses JSON text into an object; `undefined` when it is not a JSON object (arrays and primitives included). */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+	try {
+		const value: unknown = JSON.parse(text);
+		return typeof value === "object" && value !== null && !Array.isArray(value)
+			? (value as Record<string, unknown>)
+			: undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 export function escapeHtml(value: string): string {

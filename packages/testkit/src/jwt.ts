@@ -2,6 +2,7 @@
  * Compact JWS (JWT) encoding, decoding and RS256 / PS256 signatures with `node:crypto` only.
  */
 import { constants, type KeyObject, sign, verify } from "node:crypto";
+import { parseJsonObject } from "./http.js";
 
 /** JWS algorithms the fake signs with (RS256) or accepts in client assertions (RS256, PS256). */
 export type JwtAlgorithm = "RS256" | "PS256";
@@ -44,15 +45,8 @@ export function signJwt(
 	return `${signingInput}.${base64url(signature)}`;
 }
 
-function parseJsonObject(part: string): JsonObject | undefined {
-	try {
-		const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-		return typeof value === "object" && value !== null && !Array.isArray(value)
-			? (value as JsonObject)
-			: undefined;
-	} catch {
-		return undefined;
-	}
+function parseJsonPart(part: string): JsonObject | undefined {
+	return parseJsonObject(Buffer.from(part, "base64url").toString("utf8"));
 }
 
 /** Splits and parses a compact JWT; `undefined` when it is not three base64url parts with JSON objects. */
@@ -60,8 +54,8 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
 	const parts = token.split(".");
 	if (parts.length !== 3) return undefined;
 	const [headerPart = "", payloadPart = "", signaturePart = ""] = parts;
-	const header = parseJsonObject(headerPart);
-	const payload = parseJsonObject(payloadPart);
+	const header = parseJsonPart(headerPart);
+	const payload = parseJsonPart(payloadPart);
 	if (!header || !payload) return undefined;
 	return {
 		header,

@@ -3,10 +3,16 @@
  * 127.0.0.1 with a free port.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createFakeBrowser } from "./browser.js";
-import { TestkitError } from "./errors.js";
-import { json, type Reply, type RouteRequest, readBody, toRecord } from "./http.js";
+import {
+	closeServer,
+	json,
+	listenOnLoopback,
+	type Reply,
+	type RouteRequest,
+	readBody,
+	toRecord,
+} from "./http.js";
 import { seededUuid } from "./registry.js";
 import { authorize } from "./routes/authorize.js";
 import { jwks, openidConfiguration } from "./routes/discovery.js";
@@ -105,14 +111,7 @@ export async function startFakeIdentityPlatform(
 			);
 		});
 	});
-	await new Promise<void>((resolve, reject) => {
-		server.once("error", (cause) =>
-			reject(new TestkitError("invalid_options", "The fake could not listen on 127.0.0.1.", { cause })),
-		);
-		server.listen(0, "127.0.0.1", resolve);
-	});
-	const { port } = server.address() as AddressInfo;
-	state.origin = `http://127.0.0.1:${port}`;
+	state.origin = await listenOnLoopback(server, "The fake identity platform");
 	const browser = createFakeBrowser();
 
 	return {
@@ -148,11 +147,6 @@ export async function startFakeIdentityPlatform(
 		revokeRefreshTokens: (filter) => state.refreshTokens.revoke(filter),
 		verifyAccessToken: (accessToken) => verifyAccessToken(state, accessToken),
 		browser,
-		close: () =>
-			new Promise<void>((resolve, reject) => {
-				server.close((error) => (error ? reject(error) : resolve()));
-				// msal's fetch keeps connections alive; without this, close() would wait for them to time out.
-				server.closeAllConnections();
-			}),
+		close: () => closeServer(server),
 	};
 }

@@ -3,15 +3,9 @@
  * `dependsOn` honoured (a step whose dependency failed gets 424 and is not run), steps throttled on request.
  */
 import { randomUUID } from "node:crypto";
+import { parseJsonObject } from "../http.js";
 import { type BatchThrottleQueue, throttledIds, throttledStepReply } from "./faults.js";
-import {
-	badRequest,
-	type GraphReply,
-	type GraphRequest,
-	graphError,
-	graphJson,
-	parseJsonObject,
-} from "./replies.js";
+import { badRequest, type GraphReply, type GraphRequest, graphError, graphJson } from "./replies.js";
 
 /** Most steps Graph accepts in one batch. */
 export const MAX_BATCH_STEPS = 20;

@@ -3,14 +3,10 @@
  * Both are queues consumed in order, so a test knows exactly which request gets which fault.
  */
 import { TestkitError } from "../errors.js";
+import { CountedQueue } from "../faults.js";
 import { claimsChallenge } from "./auth.js";
 import { type GraphReply, type GraphRequest, graphError } from "./replies.js";
 import type { BatchStepThrottle, GraphFault } from "./types.js";
-
-interface Pending<T> {
-	fault: T;
-	remaining: number;
-}
 
 function checkTimes(times: number | undefined): number {
 	const value = times ?? 1;
@@ -67,11 +63,11 @@ function validate(fault: GraphFault): void {
 
 /** The faults queued by `failNext`. */
 export class GraphFaultQueue {
-	private readonly pending: Array<Pending<GraphFault>> = [];
+	private readonly pending = new CountedQueue<GraphFault>();
 
 	add(fault: GraphFault): void {
 		validate(fault);
-		this.pending.push({ fault: { ...fault }, remaining: checkTimes(fault.times) });
+		this.pending.add({ ...fault }, checkTimes(fault.times));
 	}
 
 	/**
@@ -79,17 +75,12 @@ export class GraphFaultQueue {
 	 * (`resetConnection`, `hang`): a step has no connection of its own.
 	 */
 	take(request: Pick<GraphRequest, "method" | "path">, batchStep: boolean): GraphFault | undefined {
-		const index = this.pending.findIndex(
-			({ fault }) =>
+		return this.pending.take(
+			(fault) =>
 				(fault.method === undefined || fault.method.toUpperCase() === request.method) &&
 				pathMatches(fault.path, request.path) &&
 				!(batchStep && (fault.resetConnection || fault.hang)),
 		);
-		const entry = this.pending[index];
-		if (!entry) return undefined;
-		entry.remaining -= 1;
-		if (entry.remaining <= 0) this.pending.splice(index, 1);
-		return entry.fault;
 	}
 }
 
@@ -117,7 +108,7 @@ export function faultReply(
 
 /** The step throttles queued by `throttleBatchSteps`, one per affected `$batch` call. */
 export class BatchThrottleQueue {
-	private readonly pending: Array<Pending<BatchStepThrottle>> = [];
+	private readonly pending = new CountedQueue<BatchStepThrottle>();
 
 	add(throttle: BatchStepThrottle): void {
 		const { count, retryAfter } = throttle;
@@ -133,15 +124,11 @@ export class BatchThrottleQueue {
 				`throttleBatchSteps retryAfter must be seconds ≥ 0; got ${retryAfter}.`,
 			);
 		}
-		this.pending.push({ fault: { ...throttle }, remaining: checkTimes(throttle.times) });
+		this.pending.add({ ...throttle }, checkTimes(throttle.times));
 	}
 
 	take(): BatchStepThrottle | undefined {
-		const entry = this.pending[0];
-		if (!entry) return undefined;
-		entry.remaining -= 1;
-		if (entry.remaining <= 0) this.pending.shift();
-		return entry.fault;
+		return this.pending.take();
 	}
 }
 

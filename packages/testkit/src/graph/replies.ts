@@ -103,15 +103,3 @@ export function notFound(request: GraphRequest, resource: string): GraphReply {
 export function badRequest(request: GraphRequest, message: string, code = "BadRequest"): GraphReply {
 	return graphError(request, 400, message, { code });
 }
-
-/** Parses a JSON body into an object; `undefined` when it is not a JSON object. */
-export function parseJsonObject(body: string): Record<string, unknown> | undefined {
-	try {
-		const value: unknown = JSON.parse(body);
-		return typeof value === "object" && value !== null && !Array.isArray(value)
-			? (value as Record<string, unknown>)
-			: undefined;
-	} catch {
-		return undefined;
-	}
-}

@@ -2,6 +2,7 @@
  * The Graph resources the fake serves, under `/v1.0` and `/beta`: `/me`, `/me/sendMail`, `/users`,
  * `/users/delta`, `/users/{id | userPrincipalName}` and `/echo`. (`/$batch` is in `batch.ts`.)
  */
+import { parseJsonObject } from "../http.js";
 import type { GraphPrincipal } from "./auth.js";
 import type { DeltaTracker } from "./delta.js";
 import { type Directory, select } from "./directory.js";
@@ -23,7 +24,6 @@ import {
 	graphError,
 	graphJson,
 	notFound,
-	parseJsonObject,
 } from "./replies.js";
 import type { FakeGraphUser } from "./types.js";
 

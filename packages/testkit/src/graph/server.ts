@@ -4,10 +4,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TestkitError } from "../errors.js";
-import { readBody, toRecord } from "../http.js";
+import { closeServer, listenOnLoopback, readBody, toRecord } from "../http.js";
 import { authenticate, authorizationUri, type GraphPrincipal, isReply } from "./auth.js";
 import { runBatch } from "./batch.js";
 import { DeltaTracker } from "./delta.js";
@@ -175,14 +174,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
 			res.end(reply.body);
 		});
 	});
-	await new Promise<void>((resolve, reject) => {
-		server.once("error", (cause) =>
-			reject(new TestkitError("invalid_options", "The fake Graph could not listen on 127.0.0.1.", { cause })),
-		);
-		server.listen(0, "127.0.0.1", resolve);
-	});
-	const { port } = server.address() as AddressInfo;
-	context.origin = `http://127.0.0.1:${port}`;
+	context.origin = await listenOnLoopback(server, "The fake Graph");
 
 	const graph: FakeGraph = {
 		origin: context.origin,
@@ -197,13 +189,11 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
 		failNext: (fault) => faults.add(fault),
 		throttleBatchSteps: (throttle) => throttles.add(throttle),
 		latencyMs: 0,
-		close: () =>
-			new Promise<void>((resolve, reject) => {
-				lifetime.abort();
-				server.close((error) => (error ? reject(error) : resolve()));
-				// Keep-alive, hanging and delayed connections would otherwise hold close() open.
-				server.closeAllConnections();
-			}),
+		close: () => {
+			// Ends every pending delay, so nothing answers after the fake stopped.
+			lifetime.abort();
+			return closeServer(server);
+		},
 	};
 	return graph;
 }
