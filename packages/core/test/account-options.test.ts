@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import {
 	Account,
-	ConfigurationError,
 	Connection,
 	MemoryTokenBackend,
 	MSBusinessCentral365Protocol,
