@@ -1,7 +1,8 @@
+import { fileURLToPath } from "node:url";
 import { runTypeScript } from "@o365/testkit";
 import { describe, expect, it } from "vitest";
 
-const exampleDir = new URL("..", import.meta.url).pathname;
+const exampleDir = fileURLToPath(new URL("..", import.meta.url));
 
 describe("app-credentials example", () => {
 	it("signs the app in with a secret and with a certificate against the fake identity platform", async () => {

@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type NodeRun, runTypeScript } from "@o365/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 
-const exampleDir = new URL("..", import.meta.url).pathname;
+const exampleDir = fileURLToPath(new URL("..", import.meta.url));
 
 /** Runs the demo as `pnpm demo` does, in a fresh process, and collects what it prints. */
 function runDemo(tokenPath: string): Promise<NodeRun> {
