@@ -5,7 +5,7 @@ import path from "node:path";
 /** Permissions of the token file: owner read/write only. */
 export const FILE_MODE = 0o600;
 /** Permissions of folders this package creates: owner only. */
-export const DIRECTORY_MODE = 0o700;
+const DIRECTORY_MODE = 0o700;
 
 /**
  * Replaces `file` with `data` so that a reader (in this or another process) sees either the old

@@ -12,6 +12,7 @@ import {
 } from "@o365/core";
 import { writeFileAtomic } from "./atomic-write-file.js";
 import { contentVersion } from "./content-version.js";
+import { errorCode } from "./errno.js";
 import { acquireLockFile, type HeldLockFile } from "./lock-file.js";
 import { resolveTokenFile } from "./token-file-path.js";
 
@@ -281,9 +282,4 @@ function describe(error: unknown): string {
 	if (!(error instanceof Error)) return String(error);
 	const code = errorCode(error);
 	return code === undefined ? error.message : `${code}: ${error.message}`;
-}
-
-function errorCode(error: unknown): string | undefined {
-	const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
-	return typeof code === "string" ? code : undefined;
 }

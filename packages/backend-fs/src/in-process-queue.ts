@@ -6,7 +6,7 @@
 const tails = new Map<string, Promise<void>>();
 
 /** The longest delay `setTimeout` honours, in milliseconds. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A place in the line for one key. */
 export interface QueueTicket {

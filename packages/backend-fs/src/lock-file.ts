@@ -3,8 +3,9 @@ import { link, open, readFile, rename, unlink, writeFile } from "node:fs/promise
 import path from "node:path";
 import { pollUntil, TokenBackendError } from "@o365/core";
 import { createPrivateDirectory, FILE_MODE } from "./atomic-write-file.js";
+import { errorCode } from "./errno.js";
 import { isHeldHere, trackHeldLock, untrackHeldLock } from "./held-locks.js";
-import { joinQueue, waitAtMost } from "./in-process-queue.js";
+import { joinQueue, MAX_TIMER_MS, waitAtMost } from "./in-process-queue.js";
 import {
 	describeLockOwner,
 	isStale,
@@ -46,8 +47,6 @@ const MAX_EXTRA_ATTEMPTS = 3;
 const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
 /** Windows reports a file that another process has open as busy: wait and try again. */
 const TRANSIENT_ON_WINDOWS = new Set(["EPERM", "EBUSY", "EACCES"]);
-/** The longest delay `setTimeout` honours, in milliseconds. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Takes the lock file `lockPath` (creating its folder `0700` if needed), waiting up to `waitMs`
@@ -247,9 +246,4 @@ export async function removeLockIf(lockPath: string, expected: string): Promise<
 /** A hidden file next to `file`, e.g. `.o365_token.txt.lock.<suffix>`. */
 function siblingName(file: string, suffix: string): string {
 	return path.join(path.dirname(file), `.${path.basename(file)}.${suffix}`);
-}
-
-function errorCode(error: unknown): string | undefined {
-	const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
-	return typeof code === "string" ? code : undefined;
 }

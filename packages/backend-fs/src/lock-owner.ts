@@ -29,7 +29,7 @@ export interface ObservedLock {
  * modification time. Only the fallback creation path (file systems without hard links) can show
  * an empty lock file, and only for the moment between creating it and writing the owner.
  */
-export const UNREADABLE_LOCK_GRACE_MS = 5_000;
+const UNREADABLE_LOCK_GRACE_MS = 5_000;
 
 /** The owner record of a new acquisition by this process. */
 export function newLockOwner(ownerId: string, ttlMs: number, now = Date.now()): LockOwner {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { ConfigurationError } from "@o365/core";
 
 /** python-o365's default token file name. */
-export const DEFAULT_TOKEN_FILENAME = "o365_token.txt";
+const DEFAULT_TOKEN_FILENAME = "o365_token.txt";
 
 /**
  * python-o365's rule for where the token lives: if `tokenPath` is an existing file, that file;

@@ -31,7 +31,7 @@ export interface TokenDelegate {
 const DELEGATE_METHODS = ["findUnique", "count", "create", "updateMany", "upsert"] as const;
 
 /** The longest key: MySQL indexes at most 191 utf8mb4 characters of the `id` column. */
-export const MAX_KEY_LENGTH = 191;
+const MAX_KEY_LENGTH = 191;
 
 const SCHEMA_HINT =
 	"add the O365Token model from @o365/backend-prisma/schema.prisma to your schema and run prisma generate";
