@@ -170,9 +170,14 @@ export class TokenManager {
 		const lease = await acquireLease({ ttlMs: LEASE_TTL_MS, waitMs: LEASE_WAIT_MS }).catch(
 			(error: unknown) => {
 				if (error instanceof O365Error) throw error;
-				throw new TokenBackendError(backend.name, "backend_io", "could not take the token lease.", {
-					cause: error,
-				});
+				throw new TokenBackendError(
+					backend.name,
+					"backend_io",
+					`could not take the token lease (${error instanceof Error ? error.message : String(error)}); check that the store is reachable.`,
+					{
+						cause: error,
+					},
+				);
 			},
 		);
 		try {
