@@ -57,7 +57,7 @@ export async function acquireRowLease(
 			}
 			rowExists = true;
 		}
-		return acquired ? rowLease(delegate, key, owner, expiresAt.getTime()) : undefined;
+		return acquired ? rowLease(delegate, key, owner, expiresAt.getTime(), ttlMs, backendName) : undefined;
 	};
 	const held = await pollUntil(attempt, {
 		waitMs,
@@ -80,10 +80,40 @@ export async function acquireRowLease(
 	return held;
 }
 
-function rowLease(delegate: TokenDelegate, key: string, owner: string, expiresAt: number): TokenLease {
+function rowLease(
+	delegate: TokenDelegate,
+	key: string,
+	owner: string,
+	expiresAt: number,
+	ttlMs: number,
+	backendName: string,
+): TokenLease {
 	let released = false;
 	return {
-		expiresAt,
+		get expiresAt() {
+			return expiresAt;
+		},
+		async renew(options) {
+			options?.signal?.throwIfAborted();
+			const next = Date.now() + ttlMs;
+			// Still ours, even if it expired meanwhile: nobody else took it, so extending it is safe.
+			const renewed =
+				!released &&
+				(
+					await delegate.updateMany({
+						where: { id: key, leaseOwner: owner },
+						data: { leaseExpiresAt: new Date(next) },
+					})
+				).count === 1;
+			if (!renewed) {
+				throw new TokenBackendError(
+					backendName,
+					"lease_lost",
+					`the token lease on "${key}" is no longer held by this process (released, or taken over after it expired); take it again before saving.`,
+				);
+			}
+			expiresAt = next;
+		},
 		async release() {
 			if (released) return;
 			// Only our own lease: after it expired, someone else may hold the row's lease.

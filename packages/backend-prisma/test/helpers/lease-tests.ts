@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { TokenBackendError } from "@o365/core";
 import { expect, it } from "vitest";
 import type { TestDatabase } from "./databases.js";
@@ -87,5 +88,35 @@ export function leaseTests(open: () => Promise<TestDatabase>): void {
 		const lease = await backend.acquireLease({ ttlMs: 10_000, waitMs: 0 });
 		await lease.release();
 		expect(await backend.writeIfVersion("second", version)).toBeDefined();
+	});
+
+	it("renew() keeps the lease past its first ttl: nobody else can take it meanwhile", async () => {
+		const lease = await fx.backend().acquireLease({ ttlMs: 1_000, waitMs: 0 });
+		const firstExpiry = lease.expiresAt;
+		await sleep(600);
+		await lease.renew!();
+		expect(lease.expiresAt, "renew moves expiresAt forward").toBeGreaterThan(firstExpiry);
+		await sleep(Math.max(0, firstExpiry + 100 - Date.now())); // past the first ttl
+		await expect(
+			fx.backend().acquireLease({ ttlMs: 10_000, waitMs: 0 }),
+			"a renewed lease is still held after its first ttl",
+		).rejects.toMatchObject({ code: "lease_timeout" });
+		await lease.release();
+	});
+
+	it("renew() after the lease was taken over rejects with lease_lost and leaves the new holder's lease alone", async () => {
+		const crashed = await fx.backend().acquireLease({ ttlMs: 100, waitMs: 0 });
+		const next = await fx.backend().acquireLease({ ttlMs: 10_000, waitMs: 5_000 });
+		await expect(crashed.renew!(), "the overtaken holder learns it lost the lease").rejects.toMatchObject({
+			code: "lease_lost",
+		});
+		await expect(
+			fx.backend().acquireLease({ ttlMs: 10_000, waitMs: 0 }),
+			"the new holder still holds it",
+		).rejects.toMatchObject({ code: "lease_timeout" });
+		await next.release();
+		await expect(next.renew!(), "a released lease cannot be renewed").rejects.toMatchObject({
+			code: "lease_lost",
+		});
 	});
 }

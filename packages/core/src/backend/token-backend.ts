@@ -96,6 +96,9 @@ export interface TokenLease {
 	/** When the lease expires by itself, in epoch milliseconds. */
 	readonly expiresAt: number;
 	release(): Promise<void>;
+	/** Optional: extends the lease to `ttlMs` (the one it was taken with) from now. Rejects with a
+	 * TokenBackendError coded "lease_lost" when another process holds it now (it was taken over). */
+	renew?(options?: StorageCallOptions): Promise<void>;
 }
 
 /** The storage primitives a backend author implements; see the module documentation. */
