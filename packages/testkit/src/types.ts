@@ -134,6 +134,11 @@ export interface RecordedRequest {
 	/** `grant_type` of a token request. */
 	grantType?: string;
 	clientId?: string;
+	/**
+	 * Header of the `client_assertion` sent, when it was a JWT: `alg`, `x5t` or `x5t#S256`, `x5c`. It holds no secret;
+	 * the assertion itself is redacted in `form`.
+	 */
+	clientAssertionHeader?: Record<string, unknown>;
 	/** HTTP status the fake answered with. */
 	status: number;
 	/** OAuth `error` code when the request failed (also for authorize errors sent by redirect). */
