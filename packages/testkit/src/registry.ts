@@ -118,6 +118,7 @@ export class Registry {
 			name: input.name ?? input.username.split("@")[0] ?? input.username,
 			oid: input.oid ?? seededUuid(this.seed, `oid:${input.username.toLowerCase()}`),
 			tenantId: input.tenantId ?? this.tenantId,
+			mfaRequired: input.mfaRequired ?? false,
 			...(input.password !== undefined ? { password: input.password } : {}),
 		};
 		this.users.push(user);
