@@ -32,7 +32,10 @@ const ACCOUNT_OPTION_KEYS: ReadonlySet<string> = new Set<string>([
 ]);
 
 export interface AuthenticateOptions {
-	/** Scopes or scope helpers to consent to (user flows), e.g. `["basic", "message_all"]`. Not used by the credentials flow. */
+	/**
+	 * Scopes or scope helpers to consent to (user flows), e.g. `["basic", "message_all"]`. Not used
+	 * by the credentials flow; optional for the password flow. @default the protocol's `.default` (password flow)
+	 */
 	scopes?: string | readonly string[];
 	/** @default the connection's `redirectUri` */
 	redirectUri?: string;
@@ -105,11 +108,21 @@ export class Account {
 	/**
 	 * Signs in. User flows: builds the consent URL for `scopes`, lets `handleConsent` show it
 	 * and return the redirected URL, then redeems it. Credentials flow: gets the app token.
+	 * Password flow: signs the user in with their password, no browser or console involved.
 	 * Resolves `true` when signed in, `false` when the consent step returned nothing; failures
 	 * (refusal, state mismatch, rejected credentials, timeout) reject with typed errors.
 	 */
 	async authenticate(options: AuthenticateOptions = {}): Promise<boolean> {
 		if (this.con.authFlowType === "credentials") return this.requestToken(null, { signal: options.signal });
+		if (this.con.authFlowType === "password") {
+			const scopes = options.scopes;
+			const requestedScopes =
+				scopes === undefined ? undefined : typeof scopes === "string" ? [scopes] : [...scopes];
+			return this.requestToken(null, {
+				signal: options.signal,
+				...(requestedScopes ? { requestedScopes } : {}),
+			});
+		}
 		if (options.scopes === undefined) {
 			throw new ConfigurationError(
 				"invalid_scopes",
@@ -156,7 +169,8 @@ export class Account {
 
 	/**
 	 * Step 2 of a web-app sign-in, or the app's sign-in (credentials flow, where the only scope
-	 * allowed is the protocol's `.default`).
+	 * allowed is the protocol's `.default`), or the password sign-in (pass `null`; scope helpers
+	 * are expanded, the default is the protocol's `.default`).
 	 */
 	async requestToken(
 		authorizationResponse: RedirectResponse | null | undefined,
@@ -172,6 +186,11 @@ export class Account {
 				);
 			}
 			return this.con.requestToken(null, { ...options, requestedScopes: [appScope] });
+		}
+		if (this.con.authFlowType === "password" && options.requestedScopes !== undefined) {
+			// As python-o365: helpers and bare permissions are expanded and prefixed.
+			const requestedScopes = this.protocol.getScopesFor(options.requestedScopes);
+			return this.con.requestToken(null, { ...options, requestedScopes });
 		}
 		return this.con.requestToken(authorizationResponse, options);
 	}

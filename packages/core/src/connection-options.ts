@@ -10,12 +10,14 @@ import type { Protocol } from "./protocol/protocol.js";
 export interface ConnectionOptions extends HttpOptions {
 	/**
 	 * How to sign in: `authorization` (a confidential web app acting for users), `public` (a
-	 * desktop/CLI app without a secret, acting for users) or `credentials` (the app itself).
+	 * desktop/CLI app without a secret, acting for users), `credentials` (the app itself) or
+	 * `password` (a user's name and password; legacy, see the README).
 	 * @default "authorization"
 	 */
 	authFlowType?: AuthFlowType;
 	/**
-	 * Directory (tenant) id or domain. Required for `credentials`, where 'common' is refused.
+	 * Directory (tenant) id or domain. Required for `credentials`, where 'common' is refused, and
+	 * for `password`, where 'common' and 'consumers' are refused ('organizations' is accepted).
 	 * @default "common"
 	 */
 	tenantId?: string;
@@ -24,8 +26,17 @@ export interface ConnectionOptions extends HttpOptions {
 	 * @default new MemoryTokenBackend() (nothing survives the process: pass a persistent backend)
 	 */
 	tokenBackend?: TokenBackend;
-	/** The user whose tokens to use, when the backend holds several. @default the first stored account */
+	/**
+	 * The user whose tokens to use, when the backend holds several; for `password`, the user who
+	 * signs in. @default the first stored account
+	 */
 	username?: string;
+	/**
+	 * The user's password, for `authFlowType: "password"` only (legacy: no MFA, no personal
+	 * accounts; prefer `public`). Kept in memory, never stored, logged or put in an error.
+	 * @default undefined
+	 */
+	password?: string;
 	/** Save tokens right after each refresh (rotated refresh tokens are then never lost). @default true */
 	storeTokenAfterRefresh?: boolean;
 	/** The API protocol: its service URL and scope prefix. @default new MSGraphProtocol({ cloud }) */
@@ -51,6 +62,7 @@ export const CONNECTION_OPTION_KEYS: readonly (keyof ConnectionOptions)[] = [
 	"tenantId",
 	"tokenBackend",
 	"username",
+	"password",
 	"storeTokenAfterRefresh",
 	"protocol",
 	"cloud",
@@ -79,7 +91,7 @@ export interface AuthorizationUrlOptions {
 export interface RequestTokenOptions {
 	/** The `flow` getAuthorizationUrl() returned (user flows). */
 	flow?: AuthorizationFlow;
-	/** Scopes of the app token (credentials flow). @default [`<scope prefix>.default`] */
+	/** Scopes of the app token (credentials flow) or of the password sign-in. @default [`<scope prefix>.default`] */
 	requestedScopes?: string[];
 	/** Save the token in the backend. @default true */
 	storeToken?: boolean;

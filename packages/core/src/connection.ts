@@ -13,6 +13,7 @@ import {
 	validateTenant,
 } from "./auth/credentials.js";
 import { MsalClient } from "./auth/msal-client.js";
+import { PasswordSignIn } from "./auth/password-flow.js";
 import { type AccessTokenOptions, TokenManager } from "./auth/token-manager.js";
 import { assertTokenBackend } from "./backend/assert-token-backend.js";
 import { MemoryTokenBackend } from "./backend/memory-token-backend.js";
@@ -51,6 +52,8 @@ export class Connection {
 	readonly #tokens: TokenManager;
 	readonly #msal: MsalClient;
 	readonly #http: HttpClient;
+	/** The password flow's user and password (the password is private to it); undefined for other flows. */
+	readonly #passwordSignIn: PasswordSignIn | undefined;
 
 	constructor(credentials: Credentials, options: ConnectionOptions = {}) {
 		const authFlowType = options.authFlowType ?? "authorization";
@@ -66,6 +69,11 @@ export class Connection {
 		this.clientId = parsed.clientId;
 		this.authFlowType = authFlowType;
 		this.tenantId = validateTenant(options.tenantId, authFlowType);
+		this.#passwordSignIn = PasswordSignIn.fromOptions(authFlowType, {
+			username: options.username,
+			password: options.password,
+			tenantId: options.tenantId === undefined ? undefined : this.tenantId,
+		});
 		this.tokenBackend = options.tokenBackend ?? new MemoryTokenBackend();
 		assertTokenBackend(this.tokenBackend);
 		this.storeTokenAfterRefresh = options.storeTokenAfterRefresh ?? true;
@@ -118,6 +126,12 @@ export class Connection {
 				"the credentials flow has no user sign-in; call requestToken(null) or account.authenticate().",
 			);
 		}
+		if (this.authFlowType === "password") {
+			throw new ConfigurationError(
+				"invalid_option",
+				"the password flow signs in without a browser; call account.authenticate() or requestToken(null).",
+			);
+		}
 		if (!Array.isArray(requestedScopes) || requestedScopes.length === 0) {
 			throw new ConfigurationError(
 				"invalid_scopes",
@@ -143,9 +157,10 @@ export class Connection {
 	}
 
 	/**
-	 * Step 2 of a user sign-in (pass the redirected URL or form body and the stored `flow`), or the
-	 * app's sign-in in the credentials flow (pass `null`). Resolves `true` once the token is held
-	 * (and stored unless `storeToken: false`); failures reject with typed errors.
+	 * Step 2 of a user sign-in (pass the redirected URL or form body and the stored `flow`), the
+	 * app's sign-in in the credentials flow, or the user's in the password flow (pass `null`).
+	 * Resolves `true` once the token is held (and stored unless `storeToken: false`); failures
+	 * reject with typed errors.
 	 */
 	async requestToken(
 		authorizationResponse: RedirectResponse | null | undefined,
@@ -155,6 +170,15 @@ export class Connection {
 		if (this.authFlowType === "credentials") {
 			const scopes = options.requestedScopes ?? this.#appScopes;
 			const result = await raceSignal(this.#msal.appToken({ scopes, forceRefresh: false }), options.signal);
+			await this.#tokens.acceptSignIn(result, store);
+			return true;
+		}
+		if (this.#passwordSignIn !== undefined) {
+			const scopes = options.requestedScopes ?? this.#appScopes;
+			const result = await raceSignal(
+				this.#passwordSignIn.signIn(this.#msal, scopes, options.signal),
+				options.signal,
+			);
 			await this.#tokens.acceptSignIn(result, store);
 			return true;
 		}

@@ -94,7 +94,7 @@ describe("Account construction", () => {
 		],
 		[
 			"an unknown flow",
-			() => new Account(["client", "secret"], { authFlowType: "password" as never }),
+			() => new Account(["client", "secret"], { authFlowType: "device_code" as never }),
 			"invalid_option",
 			/authFlowType must be one of/,
 		],

@@ -48,14 +48,23 @@ describe("client-credentials flow (the app itself)", () => {
 	});
 
 	it.each([
-		["SHA-1 thumbprint (RS256, x5t)", { sha: "1" as const }],
-		["SHA-256 thumbprint (PS256, x5t#S256)", { sha: "256" as const }],
+		["SHA-1 thumbprint (RS256, x5t)", { sha: "1" as const, x5c: false }],
+		["SHA-256 thumbprint (PS256, x5t#S256)", { sha: "256" as const, x5c: false }],
 		["SHA-256 thumbprint with an x5c chain", { sha: "256" as const, x5c: true }],
 	])("signs the app in with a certificate: %s", async (_name, kind) => {
 		const account = daemon(kind, "cert-app-id");
 		expect(await account.authenticate()).toBe(true);
 		const grant = platform().tokenRequests("client_credentials")[0];
 		expect(grant?.form.client_assertion_type).toBe("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+		// The fake verifies alg against the thumbprint field, the thumbprint against the registered certificate and
+		// x5c against it; the header shows the assertion was signed the way this case names.
+		const hex = kind.sha === "1" ? certificate.thumbprintSha1 : certificate.thumbprintSha256;
+		expect(grant?.clientAssertionHeader).toEqual({
+			alg: kind.sha === "1" ? "RS256" : "PS256",
+			typ: "JWT",
+			[kind.sha === "1" ? "x5t" : "x5t#S256"]: Buffer.from(hex, "hex").toString("base64url"),
+			...(kind.x5c ? { x5c: [certificate.x5c] } : {}),
+		});
 		expect(platform().verifyAccessToken(await account.con.getAccessToken())).toBeDefined();
 	});
 

@@ -25,42 +25,90 @@ function sameSecret(given: string, expected: string): boolean {
 	return timingSafeEqual(a, b);
 }
 
-function thumbprintHex(value: unknown): string | undefined {
-	return typeof value === "string" ? Buffer.from(value, "base64url").toString("hex") : undefined;
+/** Hex of a header thumbprint; a value that is not a string names no certificate (empty hex). */
+function thumbprintHex(value: unknown): string {
+	return typeof value === "string" ? Buffer.from(value, "base64url").toString("hex") : "";
 }
 
-function findCertificate(client: RegisteredClient, header: JsonObject): RegisteredCertificate {
-	const sha256 = thumbprintHex(header["x5t#S256"]);
-	const sha1 = thumbprintHex(header.x5t);
-	const found = client.certificates.find(
-		(cert) => (sha256 !== undefined && cert.sha256 === sha256) || (sha1 !== undefined && cert.sha1 === sha1),
+function notRegistered(client: RegisteredClient, thumbprint: string): OAuthError {
+	return oauthError.client(
+		`AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint.toUpperCase()}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${client.clientId}'.]`,
 	);
-	if (!found) {
-		const named = (sha256 ?? sha1 ?? "").toUpperCase();
+}
+
+/**
+ * The algorithm must go with the thumbprint the header names (checked after {@link findCertificate}, so one is
+ * named), as msal signs and Entra accepts:
+ * `x5t#S256` (SHA-256) with PS256, `x5t` (SHA-1) alone with RS256.
+ */
+function checkAlgorithm(header: JsonObject): void {
+	const alg = header.alg;
+	if (alg !== "RS256" && alg !== "PS256") {
 		throw oauthError.client(
-			`AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${named}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${client.clientId}'.]`,
+			`AADSTS5002738: Invalid JWT token. '${String(alg)}' is not a supported signature algorithm.`,
 		);
 	}
-	return found;
+	const namesSha256 = header["x5t#S256"] !== undefined;
+	const expected = namesSha256 ? "PS256" : "RS256";
+	if (alg !== expected) {
+		throw oauthError.client(
+			`AADSTS5002730: Invalid JWT token. Unsupported key for the signing algorithm: a certificate named by '${namesSha256 ? "x5t#S256" : "x5t"}' signs with ${expected}, not ${alg}.`,
+		);
+	}
 }
 
-/** An `x5c` chain, when sent, must start with the registered certificate's key (it is never trusted on its own). */
+/** Every thumbprint the header sends must name a registered certificate, and the same one. */
+function findCertificate(client: RegisteredClient, header: JsonObject): RegisteredCertificate {
+	const named: RegisteredCertificate[] = [];
+	for (const [field, hash] of [
+		["x5t#S256", "sha256"],
+		["x5t", "sha1"],
+	] as const) {
+		if (header[field] === undefined) continue;
+		const thumbprint = thumbprintHex(header[field]);
+		const found = client.certificates.find((cert) => cert[hash] === thumbprint);
+		if (!found) throw notRegistered(client, thumbprint);
+		named.push(found);
+	}
+	const [first, second] = named;
+	if (!first) {
+		throw oauthError.client(
+			"AADSTS700027: The client assertion does not name its certificate: its header needs 'x5t#S256' (SHA-256 thumbprint, signed PS256) or 'x5t' (SHA-1 thumbprint, signed RS256).",
+		);
+	}
+	if (second !== undefined && second !== first) {
+		throw oauthError.client(
+			"AADSTS700027: Client assertion contains an invalid signature. [Reason - 'x5t' and 'x5t#S256' name different certificates.]",
+		);
+	}
+	return first;
+}
+
+/**
+ * An `x5c` chain, when sent, must start with the registered certificate itself (compared byte for byte), or with
+ * its key when only a public key was registered. It is never trusted on its own.
+ */
 function checkX5c(header: JsonObject, certificate: RegisteredCertificate): void {
 	const chain = header.x5c;
 	if (chain === undefined) return;
 	const first = Array.isArray(chain) ? chain[0] : undefined;
-	let matches = false;
+	let leaf: X509Certificate | undefined;
 	try {
-		if (typeof first === "string") {
-			const leaf = new X509Certificate(Buffer.from(first, "base64"));
-			matches = leaf.publicKey.equals(certificate.publicKey);
-		}
+		if (typeof first === "string") leaf = new X509Certificate(Buffer.from(first, "base64"));
 	} catch {
-		matches = false;
+		leaf = undefined;
 	}
+	if (!leaf) {
+		throw oauthError.client(
+			"AADSTS700027: Client assertion contains an invalid signature. [Reason - x5c must be an array of base64 DER certificates, the signing certificate first.]",
+		);
+	}
+	const matches = certificate.der
+		? leaf.raw.equals(certificate.der)
+		: leaf.publicKey.equals(certificate.publicKey);
 	if (!matches) {
 		throw oauthError.client(
-			"AADSTS700027: Client assertion contains an invalid signature. [Reason - x5c does not match the key.]",
+			"AADSTS700027: Client assertion contains an invalid signature. [Reason - the first certificate of x5c is not the certificate registered on the application.]",
 		);
 	}
 }
@@ -87,12 +135,8 @@ function verifyAssertion(
 	const jwt = decodeJwt(form.client_assertion ?? "");
 	if (!jwt) throw oauthError.client("AADSTS50027: JWT token is invalid or malformed.");
 	const { header, payload } = jwt;
-	if (header.alg !== "RS256" && header.alg !== "PS256") {
-		throw oauthError.client(
-			`AADSTS5002738: Invalid JWT token. '${String(header.alg)}' is not a supported signature algorithm.`,
-		);
-	}
 	const certificate = findCertificate(client, header);
+	checkAlgorithm(header);
 	checkX5c(header, certificate);
 	if (!verifyJwtSignature(jwt, certificate.publicKey)) {
 		throw oauthError.client(

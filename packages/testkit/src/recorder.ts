@@ -1,6 +1,7 @@
 /**
  * The request log, with secrets redacted before anything is stored.
  */
+import { decodeJwt } from "./jwt.js";
 import type { RecordedRequest } from "./types.js";
 
 /** Parameters whose values are credentials or grants: never stored in clear. */
@@ -29,7 +30,14 @@ export class Recorder {
 	readonly requests: RecordedRequest[] = [];
 
 	record(entry: RecordedRequest): void {
-		this.requests.push({ ...entry, query: redact(entry.query), form: redact(entry.form) });
+		// The assertion's header is public (algorithm, thumbprints, certificate chain): kept so tests can see how a client signed.
+		const header = decodeJwt(entry.form.client_assertion ?? "")?.header;
+		this.requests.push({
+			...entry,
+			query: redact(entry.query),
+			form: redact(entry.form),
+			...(header !== undefined ? { clientAssertionHeader: header } : {}),
+		});
 	}
 
 	tokenRequests(grantType?: string): RecordedRequest[] {

@@ -15,6 +15,8 @@ import type { FakeCertificateCredential, FakeClientRegistration, FakeUser, FakeU
 /** A certificate credential reduced to what assertion checks need. */
 export interface RegisteredCertificate {
 	publicKey: KeyObject;
+	/** DER bytes of the certificate, when registered as one (an `x5c` must then start with exactly these). */
+	der?: Buffer;
 	/** Lowercase hex SHA-1 thumbprint, when known. */
 	sha1?: string;
 	/** Lowercase hex SHA-256 thumbprint, when known. */
@@ -54,6 +56,7 @@ function resolveCertificate(credential: FakeCertificateCredential, clientId: str
 			const x509 = new X509Certificate(credential.certificate);
 			return {
 				publicKey: x509.publicKey,
+				der: x509.raw,
 				sha1: createHash("sha1").update(x509.raw).digest("hex"),
 				sha256: createHash("sha256").update(x509.raw).digest("hex"),
 			};
@@ -115,6 +118,7 @@ export class Registry {
 			name: input.name ?? input.username.split("@")[0] ?? input.username,
 			oid: input.oid ?? seededUuid(this.seed, `oid:${input.username.toLowerCase()}`),
 			tenantId: input.tenantId ?? this.tenantId,
+			mfaRequired: input.mfaRequired ?? false,
 			...(input.password !== undefined ? { password: input.password } : {}),
 		};
 		this.users.push(user);

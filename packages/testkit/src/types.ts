@@ -93,6 +93,12 @@ export interface FakeUserInput {
 	tenantId?: string;
 	/** When set, the browser must give this password to sign in, and the `password` grant checks it. @default undefined */
 	password?: string;
+	/**
+	 * The user must do multi-factor authentication: the `password` grant, which cannot, is refused with
+	 * `invalid_grant` (AADSTS50076, suberror `basic_action`); the browser sign-in still works.
+	 * @default false
+	 */
+	mfaRequired?: boolean;
 }
 
 /** A registered user, with every default filled in. */
@@ -102,6 +108,7 @@ export interface FakeUser {
 	readonly oid: string;
 	readonly tenantId: string;
 	readonly password?: string;
+	readonly mfaRequired: boolean;
 }
 
 /** Options of `startFakeIdentityPlatform`. The knobs of {@link FakeSettings} can also be given here. */
@@ -134,6 +141,11 @@ export interface RecordedRequest {
 	/** `grant_type` of a token request. */
 	grantType?: string;
 	clientId?: string;
+	/**
+	 * Header of the `client_assertion` sent, when it was a JWT: `alg`, `x5t` or `x5t#S256`, `x5c`. It holds no secret;
+	 * the assertion itself is redacted in `form`.
+	 */
+	clientAssertionHeader?: Record<string, unknown>;
 	/** HTTP status the fake answered with. */
 	status: number;
 	/** OAuth `error` code when the request failed (also for authorize errors sent by redirect). */

@@ -1,12 +1,13 @@
 import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSelfSignedCertificate } from "../src/certificate.js";
 import {
 	createTestCertificate,
 	type FakeIdentityPlatform,
 	startFakeIdentityPlatform,
 	type TestCertificate,
 } from "../src/index.js";
-import { signJwt } from "../src/jwt.js";
+import { type JwtAlgorithm, signJwt } from "../src/jwt.js";
 import { confidentialApp, expectNoSecretsRecorded, GRAPH_DEFAULT, GRAPH_USER_READ } from "./helpers.js";
 
 const SECRET = "s3cret-value-never-logged";
@@ -63,6 +64,29 @@ function assertion(overrides: Record<string, unknown>, key = cert.privateKey): s
 		},
 		createPrivateKey(key),
 		"PS256",
+	);
+}
+
+/** base64url of a hex thumbprint, as a JWT header's `x5t` / `x5t#S256` carries it. */
+function headerThumbprint(hex: string): string {
+	return Buffer.from(hex, "hex").toString("base64url");
+}
+
+/** An assertion for app-cert with a hand-chosen header and algorithm, signed with the registered key. */
+function assertionWithHeader(header: Record<string, unknown>, alg: JwtAlgorithm): string {
+	const now = Math.floor(Date.now() / 1000);
+	return signJwt(
+		{ typ: "JWT", ...header },
+		{
+			aud: `${idp.origin}/${idp.tenantId}/oauth2/v2.0/token`,
+			iss: "app-cert",
+			sub: "app-cert",
+			nbf: now,
+			exp: now + 600,
+			jti: randomUUID(),
+		},
+		createPrivateKey(cert.privateKey),
+		alg,
 	);
 }
 
@@ -271,6 +295,135 @@ describe("client assertion checks (hand-made assertions)", () => {
 		);
 		const { body } = await postToken({ ...base, ...type, client_assertion: forged });
 		expect(body.error_codes).toEqual([700027]);
+	});
+
+	it("accepts the two pairs Entra accepts: RS256 with x5t (SHA-1), PS256 with x5t#S256 (SHA-256)", async () => {
+		const sha1 = assertionWithHeader({ x5t: headerThumbprint(cert.thumbprintSha1) }, "RS256");
+		const sha256 = assertionWithHeader({ "x5t#S256": headerThumbprint(cert.thumbprintSha256) }, "PS256");
+		expect((await postToken({ ...base, ...type, client_assertion: sha1 })).status).toBe(200);
+		expect((await postToken({ ...base, ...type, client_assertion: sha256 })).status).toBe(200);
+	});
+
+	it.each([
+		["RS256 with x5t#S256", { "x5t#S256": "sha256" }, "RS256", /x5t#S256.*PS256/],
+		["PS256 with x5t", { x5t: "sha1" }, "PS256", /x5t.*RS256/],
+	] as const)(
+		"refuses an algorithm that does not go with the thumbprint: %s (AADSTS5002730)",
+		async (_name, names, alg, says) => {
+			const [field, kind] = Object.entries(names)[0] as [string, "sha1" | "sha256"];
+			const thumbprint = kind === "sha1" ? cert.thumbprintSha1 : cert.thumbprintSha256;
+			const { status, body } = await postToken({
+				...base,
+				...type,
+				client_assertion: assertionWithHeader({ [field]: headerThumbprint(thumbprint) }, alg),
+			});
+			expect(status).toBe(401);
+			expect(body.error).toBe("invalid_client");
+			expect(body.error_codes).toEqual([5002730]);
+			expect(body.error_description).toMatch(says);
+		},
+	);
+
+	it.each([
+		["x5t", "RS256", () => otherCert.thumbprintSha1],
+		["x5t#S256", "PS256", () => otherCert.thumbprintSha256],
+		["x5t (a SHA-256 value in the SHA-1 field)", "RS256", () => cert.thumbprintSha256],
+	] as const)(
+		"refuses a thumbprint of another certificate in %s, even with the registered key (AADSTS700027)",
+		async (field, alg, thumbprint) => {
+			const name = field.startsWith("x5t#S256") ? "x5t#S256" : "x5t";
+			const { status, body } = await postToken({
+				...base,
+				...type,
+				client_assertion: assertionWithHeader({ [name]: headerThumbprint(thumbprint()) }, alg),
+			});
+			expect(status).toBe(401);
+			expect(body.error).toBe("invalid_client");
+			expect(body.error_codes).toEqual([700027]);
+			expect(body.error_description).toContain(thumbprint().toUpperCase());
+			expect(body.error_description).toContain("is not registered on application");
+		},
+	);
+
+	it("refuses an assertion whose x5t and x5t#S256 name different certificates (AADSTS700027)", async () => {
+		const { status, body } = await postToken({
+			...base,
+			...type,
+			client_assertion: assertionWithHeader(
+				{
+					"x5t#S256": headerThumbprint(cert.thumbprintSha256),
+					x5t: headerThumbprint(otherCert.thumbprintSha1),
+				},
+				"PS256",
+			),
+		});
+		expect(status).toBe(401);
+		expect(body.error_codes).toEqual([700027]);
+		expect(body.error_description).toContain(otherCert.thumbprintSha1);
+	});
+
+	it("refuses an assertion that names no thumbprint, saying which header field is missing (AADSTS700027)", async () => {
+		const { status, body } = await postToken({
+			...base,
+			...type,
+			client_assertion: assertionWithHeader({}, "PS256"),
+		});
+		expect(status).toBe(401);
+		expect(body.error_codes).toEqual([700027]);
+		expect(body.error_description).toMatch(/x5t#S256/);
+	});
+
+	it("refuses an x5c holding another certificate for the registered key (AADSTS700027)", async () => {
+		const privateKey = createPrivateKey(cert.privateKey);
+		const sameKeyOtherCert = buildSelfSignedCertificate(
+			{ privateKey, publicKey: createPublicKey(privateKey) },
+			{ subject: "same-key-other-certificate" },
+		);
+		const { status, body } = await postToken({
+			...base,
+			...type,
+			client_assertion: assertionWithHeader(
+				{
+					"x5t#S256": headerThumbprint(cert.thumbprintSha256),
+					x5c: [sameKeyOtherCert.toString("base64")],
+				},
+				"PS256",
+			),
+		});
+		expect(status).toBe(401);
+		expect(body.error_codes).toEqual([700027]);
+		expect(body.error_description).toMatch(/x5c/);
+	});
+
+	it.each([
+		["starts with another certificate", () => [otherCert.x5c, cert.x5c]],
+		["is a string, not an array", () => cert.x5c],
+		["is empty", () => []],
+		["is not base64 DER", () => ["not a certificate"]],
+	])("refuses an x5c chain that %s (AADSTS700027)", async (_name, x5c) => {
+		const { status, body } = await postToken({
+			...base,
+			...type,
+			client_assertion: assertionWithHeader(
+				{ "x5t#S256": headerThumbprint(cert.thumbprintSha256), x5c: x5c() },
+				"PS256",
+			),
+		});
+		expect(status).toBe(401);
+		expect(body.error_codes).toEqual([700027]);
+		expect(body.error_description).toMatch(/x5c/);
+	});
+
+	it("accepts an x5c chain that starts with the registered certificate, followed by others", async () => {
+		const { status } = await postToken({
+			...base,
+			...type,
+			client_assertion: assertionWithHeader(
+				{ "x5t#S256": headerThumbprint(cert.thumbprintSha256), x5c: [cert.x5c, otherCert.x5c] },
+				"PS256",
+			),
+		});
+		expect(status).toBe(200);
 	});
 
 	it("refuses a replayed jti when rejectAssertionReplay is on", async () => {

@@ -27,10 +27,18 @@ export type Credentials =
 	| readonly [clientId: string]
 	| readonly [clientId: string, secret: string | CertificateCredential];
 
-/** The sign-in flow: on behalf of a user (web app), as a public app, or as the app itself. */
-export type AuthFlowType = "authorization" | "public" | "credentials";
+/**
+ * The sign-in flow: on behalf of a user (web app), as a public app, as the app itself, or with a
+ * user's password (legacy, see `password-flow.ts`).
+ */
+export type AuthFlowType = "authorization" | "public" | "credentials" | "password";
 
-export const AUTH_FLOW_TYPES: readonly AuthFlowType[] = ["authorization", "public", "credentials"];
+export const AUTH_FLOW_TYPES: readonly AuthFlowType[] = [
+	"authorization",
+	"public",
+	"credentials",
+	"password",
+];
 
 /** How the app proves who it is to the token endpoint, after validation. */
 export type ClientCredential =
@@ -70,6 +78,8 @@ export function parseCredentials(credentials: unknown, flow: AuthFlowType): Pars
 		}
 		return { clientId, credential: { kind: "none" } };
 	}
+	// The password flow runs as a public client (client id alone) or a confidential one (with its secret).
+	if (secret === undefined && flow === "password") return { clientId, credential: { kind: "none" } };
 	if (secret === undefined) {
 		throw new ConfigurationError(
 			"invalid_credentials",

@@ -186,6 +186,25 @@ export class MsalClient {
 		return toTokenResult(result);
 	}
 
+	/** A user's token by the password grant (ROPC), for public and confidential clients alike. */
+	async byPassword(request: { username: string; password: string; scopes: string[] }): Promise<TokenResult> {
+		const result = await this.#call("sign in with the username and password", () =>
+			// Deprecated in msal-node as a discouraged flow, not removed: python-o365's password flow needs it.
+			this.#getApp().acquireTokenByUsernamePassword({
+				username: request.username,
+				password: request.password,
+				scopes: request.scopes,
+			}),
+		);
+		if (result === null) {
+			throw new AuthenticationError(
+				"token_request_failed",
+				"the identity platform returned no token for the password sign-in.",
+			);
+		}
+		return toTokenResult(result);
+	}
+
 	#getApp(): App {
 		if (this.#app !== undefined) return this.#app;
 		const msal = loadMsal();

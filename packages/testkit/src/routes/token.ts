@@ -45,7 +45,7 @@ function runGrant(state: ServerState, request: RouteRequest): Record<string, unk
 		case "refresh_token":
 			return refreshTokenGrant(state, form, authenticated);
 		case "password":
-			return passwordGrant(state, form, authenticated);
+			return passwordGrant(state, form, tenant, authenticated);
 		default:
 			return clientCredentialsGrant(state, form, tenant, authenticated);
 	}
