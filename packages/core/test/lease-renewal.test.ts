@@ -1,6 +1,7 @@
 import {
 	Account,
 	type LeaseOptions,
+	type Logger,
 	MemoryTokenBackend,
 	MemoryTokenStore,
 	type NetworkClient,
@@ -67,7 +68,15 @@ function slowTokenEndpoint(gate: Promise<void>, reached: () => void): NetworkCli
 	};
 }
 
-function instance(tokenBackend: TokenBackend, networkClient?: NetworkClient) {
+/** The same store without compare-and-set: its saves overwrite whatever is stored. */
+class NoCompareAndSetBackend extends ShortLeaseBackend {
+	constructor(options: { store: MemoryTokenStore }) {
+		super(options);
+		Object.assign(this, { readVersioned: undefined, writeIfVersion: undefined });
+	}
+}
+
+function instance(tokenBackend: TokenBackend, networkClient?: NetworkClient, logger?: Logger) {
 	const idp = platform();
 	return new Account([WEB_APP.clientId, WEB_APP.clientSecret], {
 		tenantId: idp.tenantId,
@@ -75,7 +84,27 @@ function instance(tokenBackend: TokenBackend, networkClient?: NetworkClient) {
 		redirectUri: REDIRECT_URI,
 		...idp.msalConfig(),
 		...(networkClient === undefined ? {} : { networkClient }),
+		...(logger === undefined ? {} : { logger }),
 	});
+}
+
+/** A token endpoint held until the returned `open()`; `held()` says whether a grant waits. */
+function gatedTokenEndpoint() {
+	let open = () => {};
+	const gate = new Promise<void>((resolve) => {
+		open = resolve;
+	});
+	let held = false;
+	const networkClient = slowTokenEndpoint(gate, () => {
+		held = true;
+	});
+	return { networkClient, open, held: () => held };
+}
+
+/** The access token secrets stored now. */
+function storedAccessTokens(store: MemoryTokenStore): string[] {
+	const cache = JSON.parse(store.value ?? "{}") as { AccessToken?: Record<string, { secret: string }> };
+	return Object.values(cache.AccessToken ?? {}).map((entry) => entry.secret);
 }
 
 async function signIn(account: Account) {
@@ -101,30 +130,21 @@ describe("a refresh that takes longer than the lease's TTL", () => {
 		const store = new MemoryTokenStore();
 		await signIn(instance(new MemoryTokenBackend({ store })));
 		await expireStoredAccessToken(new MemoryTokenBackend({ store }));
-		let openGate = () => {};
-		const gate = new Promise<void>((resolve) => {
-			openGate = resolve;
-		});
-		let grantHeld = false;
-		const slow = instance(
-			new ShortLeaseBackend({ store }),
-			slowTokenEndpoint(gate, () => {
-				grantHeld = true;
-			}),
-		);
+		const endpoint = gatedTokenEndpoint();
+		const slow = instance(new ShortLeaseBackend({ store }), endpoint.networkClient);
 		const waitingBackend = new WaitingBackend({ store });
 		const other = instance(waitingBackend);
 		platform().clearRequests();
 
 		const slowToken = slow.con.getAccessToken();
-		await until(() => grantHeld);
+		await until(endpoint.held);
 		const firstExpiry = store.lease?.expiresAt ?? 0;
 		expect(firstExpiry, "the slow instance holds the lease during its refresh").toBeGreaterThan(0);
 		// Well past the lease's first TTL, the refresh is still in flight.
 		await until(() => Date.now() > firstExpiry + STORE_LEASE_TTL_MS);
 		const otherToken = other.con.getAccessToken();
 		await until(() => waitingBackend.foundHeld || platform().tokenRequests("refresh_token").length > 0);
-		openGate();
+		endpoint.open();
 		const [slowResult, otherResult] = await Promise.allSettled([slowToken, otherToken]);
 
 		expect(waitingBackend.foundHeld, "the other instance found the lease still held").toBe(true);
@@ -138,4 +158,37 @@ describe("a refresh that takes longer than the lease's TTL", () => {
 		expect(otherResult).toEqual(slowResult);
 		expect(store.lease, "the lease was released after the refresh").toBeUndefined();
 	});
+
+	it.each([
+		["with compare-and-set", ShortLeaseBackend, true],
+		["without compare-and-set", NoCompareAndSetBackend, false],
+	] as const)(
+		"a lease taken over during the refresh, %s: a warning, and the refreshed token saved only by compare-and-set",
+		async (_name, Backend, saved) => {
+			const store = new MemoryTokenStore();
+			await signIn(instance(new MemoryTokenBackend({ store })));
+			await expireStoredAccessToken(new MemoryTokenBackend({ store }));
+			const expired = storedAccessTokens(store);
+			const warnings: string[] = [];
+			const endpoint = gatedTokenEndpoint();
+			const slow = instance(new Backend({ store }), endpoint.networkClient, {
+				warn: (message) => warnings.push(message),
+			});
+			const refreshed = slow.con.getAccessToken();
+			await until(endpoint.held);
+			// Another process takes the lease over (a stale-lock takeover), and keeps it.
+			store.lease = { owner: Symbol("another process"), expiresAt: Date.now() + 60_000 };
+			await until(() => warnings.some((line) => line.includes("taken over")));
+			endpoint.open();
+			const token = await refreshed;
+			expect(platform().verifyAccessToken(token)).toBeDefined();
+			expect(storedAccessTokens(store).includes(token), "the refreshed token was saved").toBe(saved);
+			if (!saved) {
+				expect(storedAccessTokens(store)).toEqual(expired);
+				expect(warnings.some((line) => line.includes("kept in memory, not saved"))).toBe(true);
+			}
+			expect(store.lease?.owner.description, "the new holder keeps its lease").toBe("another process");
+			store.lease = undefined;
+		},
+	);
 });
