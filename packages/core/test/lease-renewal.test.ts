@@ -18,7 +18,7 @@ import { REDIRECT_URI, useFakePlatform, WEB_APP } from "./helpers/fake-platform.
 const platform = useFakePlatform({ rotateRefreshTokens: true, rejectRefreshTokenReuse: true });
 
 /** How long the store's leases last, whatever core asks for: like a store configured with a short TTL. */
-const STORE_LEASE_TTL_MS = 150;
+const STORE_LEASE_TTL_MS = 500;
 
 class ShortLeaseBackend extends MemoryTokenBackend {
 	override acquireLease(options: LeaseOptions): Promise<TokenLease> {
