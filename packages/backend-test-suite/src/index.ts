@@ -62,6 +62,13 @@ export {
 	leaseTests,
 } from "./groups/lease.js";
 export {
+	checkRenewAfterTakeover,
+	checkRenewKeepsLease,
+	leaseRenewalTests,
+	NO_RENEW,
+	RENEWED_TTL_MS,
+} from "./groups/lease-renewal.js";
+export {
 	checkCorruptValueNotInError,
 	checkCryptoFailureNotInError,
 	checkLeaseTimeoutNotInError,

@@ -8,6 +8,7 @@ export const SUITE_GROUPS = [
 	"parallelSaves",
 	"compareAndSet",
 	"lease",
+	"leaseRenewal",
 	"deleteAndCheck",
 	"badConfiguration",
 	"noValueInErrors",

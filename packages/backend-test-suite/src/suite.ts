@@ -4,6 +4,7 @@ import { badConfigurationTests } from "./groups/bad-configuration.js";
 import { compareAndSetTests } from "./groups/compare-and-set.js";
 import { deleteAndCheckTests } from "./groups/delete-and-check.js";
 import { leaseTests } from "./groups/lease.js";
+import { leaseRenewalTests } from "./groups/lease-renewal.js";
 import { noValueInErrorsTests } from "./groups/no-value-in-errors.js";
 import { opaqueValuesTests } from "./groups/opaque-values.js";
 import { parallelSavesTests } from "./groups/parallel-saves.js";
@@ -29,6 +30,7 @@ export function testTokenBackend(options: TokenBackendSuiteOptions): void {
 		parallelSavesTests(ctx);
 		compareAndSetTests(ctx);
 		leaseTests(ctx);
+		leaseRenewalTests(ctx);
 		deleteAndCheckTests(ctx);
 		badConfigurationTests(ctx);
 		noValueInErrorsTests(ctx);

@@ -13,7 +13,7 @@ import type { CloudName } from "./protocol/clouds.js";
 import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
 import { Protocol } from "./protocol/protocol.js";
 import { resolveMainResource } from "./protocol/resource.js";
-import { raceSignal } from "./utils/abort.js";
+import { abortError, raceSignal } from "./utils/abort.js";
 
 /** A protocol class `Account` instantiates with the main resource and cloud. */
 export type ProtocolClass = new (options: { defaultResource?: string; cloud?: CloudName }) => Protocol;
@@ -113,6 +113,7 @@ export class Account {
 	 * (refusal, state mismatch, rejected credentials, timeout) reject with typed errors.
 	 */
 	async authenticate(options: AuthenticateOptions = {}): Promise<boolean> {
+		if (options.signal?.aborted) throw abortError(options.signal);
 		if (this.con.authFlowType === "credentials") return this.requestToken(null, { signal: options.signal });
 		if (this.con.authFlowType === "password") {
 			const scopes = options.scopes;

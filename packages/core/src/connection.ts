@@ -33,7 +33,7 @@ import { SafeLogger } from "./logging/logger.js";
 import { getCloud } from "./protocol/clouds.js";
 import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
 import type { Protocol } from "./protocol/protocol.js";
-import { raceSignal } from "./utils/abort.js";
+import { abortError, raceSignal } from "./utils/abort.js";
 
 /**
  * python-o365's `Connection`: signs in with msal-node, keeps the tokens in the token backend and
@@ -80,6 +80,7 @@ export class Connection {
 		this.protocol = options.protocol ?? new MSGraphProtocol({ cloud: cloudName });
 		this.redirectUri = options.redirectUri ?? `${cloud.authorityHost}/common/oauth2/nativeclient`;
 		this.#appScopes = [this.protocol.prefixScope(".default")];
+		const log = new SafeLogger(options.logger);
 		this.#msal = new MsalClient({
 			clientId: parsed.clientId,
 			credential: parsed.credential,
@@ -89,6 +90,7 @@ export class Connection {
 			cloudDiscoveryMetadata: options.cloudDiscoveryMetadata,
 			networkClient: options.networkClient,
 			tokenBackend: this.tokenBackend,
+			log,
 		});
 		this.#tokens = new TokenManager({
 			msal: this.#msal,
@@ -97,6 +99,7 @@ export class Connection {
 			appScopes: this.#appScopes,
 			storeTokenAfterRefresh: this.storeTokenAfterRefresh,
 			username: options.username,
+			log,
 		});
 		this.#http = new HttpClient(resolveHttpConfig(options), this.protocol.serviceUrl, (tokenOptions) =>
 			this.#tokens.getAccessToken(tokenOptions),
@@ -166,6 +169,8 @@ export class Connection {
 		authorizationResponse: RedirectResponse | null | undefined,
 		options: RequestTokenOptions = {},
 	): Promise<boolean> {
+		// Before anything is sent: an authorization code sent for an aborted call would be spent.
+		if (options.signal?.aborted) throw abortError(options.signal);
 		const store = options.storeToken ?? true;
 		if (this.authFlowType === "credentials") {
 			const scopes = options.requestedScopes ?? this.#appScopes;
@@ -222,8 +227,10 @@ export class Connection {
 
 	/**
 	 * A valid access token for the selected user (or the app), refreshed when it is about to
-	 * expire. Concurrent callers share one refresh. Rejects with `sign_in_required` when only a
-	 * new interactive sign-in can help.
+	 * expire. Concurrent callers share one refresh, which first asks the backend's
+	 * `shouldRefreshToken` hook (`false`/`null` with an expired stored token rejects with
+	 * `token_request_failed`). Rejects with `sign_in_required` when only a new interactive sign-in
+	 * can help, and with `aborted`, sending nothing, when `signal` is already aborted.
 	 */
 	getAccessToken(options?: AccessTokenOptions): Promise<string> {
 		return this.#tokens.getAccessToken(options);

@@ -1,10 +1,8 @@
 import {
 	Account,
-	BaseTokenBackend,
 	EnvTokenBackend,
 	MemoryTokenBackend,
 	MemoryTokenStore,
-	type RefreshingConnection,
 	type TokenBackend,
 } from "@o365/core";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -87,32 +85,5 @@ describe("several instances sharing one token store", () => {
 		).toEqual(["invalid_grant"]);
 		expect(token).toBe(await first.con.getAccessToken());
 		expect(platform().verifyAccessToken(token)).toBeDefined();
-	});
-
-	it("a backend's shouldRefreshToken hook decides, as in python-o365", async () => {
-		const decisions: Array<boolean | null> = [];
-		class HookedBackend extends MemoryTokenBackend {
-			next: boolean | null = true;
-			override async shouldRefreshToken(con: RefreshingConnection) {
-				decisions.push(this.next);
-				if (this.next === null) await con.refreshToken();
-				return this.next;
-			}
-		}
-		const backend = new HookedBackend();
-		const account = instance(backend);
-		await signIn(account);
-		for (const decision of [false, null, true] as const) {
-			await expireStoredAccessToken(backend);
-			backend.next = decision;
-			platform().clearRequests();
-			const restarted = instance(backend);
-			await restarted.con.getAccessToken();
-			// false: the hook says another process refreshed, but the token is still expired, so
-			// MSAL refreshes anyway rather than hand out an expired token.
-			expect(platform().tokenRequests("refresh_token")).toHaveLength(1);
-		}
-		expect(decisions).toEqual([false, null, true]);
-		expect(backend).toBeInstanceOf(BaseTokenBackend);
 	});
 });

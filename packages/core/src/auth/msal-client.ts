@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import type * as Msal from "@azure/msal-node";
 import type { TokenBackend } from "../backend/token-backend.js";
 import { AuthenticationError, type O365ErrorCode } from "../errors.js";
+import type { LogLevel, SafeLogger } from "../logging/logger.js";
 import type { ClientCredential } from "./credentials.js";
 
 type MsalModule = typeof import("@azure/msal-node");
@@ -46,6 +47,8 @@ export interface MsalClientConfig {
 	cloudDiscoveryMetadata?: string | undefined;
 	networkClient?: NetworkClient | undefined;
 	tokenBackend: TokenBackend;
+	/** Receives msal-node's own warnings and errors (and its info lines when debug is on), PII off. */
+	log?: SafeLogger | undefined;
 }
 
 /** A token as core uses it. */
@@ -58,6 +61,8 @@ export interface TokenResult {
 	/** The signed-in user; absent for app tokens. */
 	account?: { homeAccountId: string; username: string } | undefined;
 	scopes: string[];
+	/** Whether msal-node answered from its cache, without asking the identity platform. */
+	fromCache?: boolean | undefined;
 }
 
 export interface AuthorizationUrlRequest {
@@ -248,7 +253,7 @@ export class MsalClient {
 				...(config.networkClient === undefined
 					? {}
 					: { networkClient: config.networkClient as unknown as Msal.INetworkModule }),
-				loggerOptions: { piiLoggingEnabled: false, logLevel: msal.LogLevel.Error, loggerCallback: () => {} },
+				loggerOptions: msalLoggerOptions(msal, config.log),
 			},
 		};
 		this.#app =
@@ -277,6 +282,26 @@ function toTokenResult(result: Msal.AuthenticationResult): TokenResult {
 				? undefined
 				: { homeAccountId: result.account.homeAccountId, username: result.account.username },
 		scopes: result.scopes,
+		fromCache: result.fromCache,
+	};
+}
+
+/** msal-node's lines go to the user's logger (redacted there), PII never asked for. */
+function msalLoggerOptions(
+	msal: MsalModule,
+	log: SafeLogger | undefined,
+): NonNullable<NonNullable<Msal.Configuration["system"]>["loggerOptions"]> {
+	const levels = new Map<Msal.LogLevel, LogLevel>([
+		[msal.LogLevel.Error, "error"],
+		[msal.LogLevel.Warning, "warn"],
+	]);
+	return {
+		piiLoggingEnabled: false,
+		logLevel: log?.debugEnabled === true ? msal.LogLevel.Info : msal.LogLevel.Warning,
+		loggerCallback: (level, message, containsPii) => {
+			if (containsPii) return;
+			log?.log(levels.get(level) ?? "debug", `msal-node: ${message}`);
+		},
 	};
 }
 

@@ -4,10 +4,12 @@
  * many callers wait for it; the backend's `shouldRefreshToken` hook takes part as in python-o365.
  */
 
-import type { TokenBackend } from "../backend/token-backend.js";
+import type { TokenBackend, TokenLease } from "../backend/token-backend.js";
 import { AuthenticationError, O365Error, TokenBackendError } from "../errors.js";
-import { raceSignal } from "../utils/abort.js";
+import type { SafeLogger } from "../logging/logger.js";
+import { abortError, raceSignal } from "../utils/abort.js";
 import type { AuthFlowType } from "./credentials.js";
+import { LeaseRenewal } from "./lease-renewal.js";
 import type { MsalClient, TokenResult } from "./msal-client.js";
 
 /**
@@ -35,6 +37,8 @@ export interface TokenManagerOptions {
 	appScopes: string[];
 	storeTokenAfterRefresh: boolean;
 	username: string | undefined;
+	/** Where sign-ins and refreshes are logged (info), and lease trouble (warn). */
+	log: SafeLogger;
 }
 
 export interface AccessTokenOptions {
@@ -70,17 +74,35 @@ export class TokenManager {
 		this.#username = username;
 	}
 
+	/**
+	 * A valid access token. A refresh (near expiry, forced, or after a 401) first asks the
+	 * backend's `shouldRefreshToken` hook, as python-o365 does: `true` refreshes here (under the
+	 * store's lease when it has one); `false` means another process refreshed and stored its
+	 * token, and `null` that the backend refreshed itself: for both the stored token is reloaded
+	 * and used as it is, and nothing is refreshed here, so when it is expired too the call rejects
+	 * with an `AuthenticationError` coded `token_request_failed`. A claims challenge always
+	 * refreshes here: only a new token can carry the claims.
+	 */
 	getAccessToken(options: AccessTokenOptions = {}): Promise<string> {
+		return this.#token(options, true);
+	}
+
+	/** `askHook: false` is the refresh the hook itself asks for (`con.refreshToken()` inside it). */
+	#token(options: AccessTokenOptions, askHook: boolean): Promise<string> {
+		// Before anything starts: an aborted call sends nothing and leaves no promise behind.
+		if (options.signal?.aborted) return Promise.reject(abortError(options.signal));
 		const key = this.#username?.toLowerCase() ?? "";
 		const force = options.forceRefresh === true || options.claims !== undefined;
 		if (!force) {
 			const bearer = this.#bearers.get(key);
 			if (bearer !== undefined && Date.now() < bearer.renewAt) return Promise.resolve(bearer.token);
 		}
-		const flightKey = `${force ? `force:${options.claims ?? ""}` : "renew"}:${key}`;
+		const flightKey = `${askHook ? "" : "direct:"}${force ? `force:${options.claims ?? ""}` : "renew"}:${key}`;
 		let flight = this.#inflight.get(flightKey);
 		if (flight === undefined) {
-			flight = this.#obtain(key, force, options.claims).finally(() => this.#inflight.delete(flightKey));
+			flight = this.#obtain(key, force, options.claims, askHook).finally(() =>
+				this.#inflight.delete(flightKey),
+			);
 			this.#inflight.set(flightKey, flight);
 		}
 		return raceSignal(flight, options.signal);
@@ -104,22 +126,31 @@ export class TokenManager {
 		if (result.account !== undefined) this.#username = result.account.username;
 		if (store) await this.#options.backend.saveToken();
 		this.#remember(this.#username?.toLowerCase() ?? "", result);
+		this.#logToken("signed in", result);
 	}
 
-	async #obtain(key: string, force: boolean, claims: string | undefined): Promise<string> {
+	async #obtain(key: string, force: boolean, claims: string | undefined, askHook: boolean): Promise<string> {
 		await this.ensureLoaded();
 		const result =
 			this.#options.authFlowType === "credentials"
-				? await this.#options.msal.appToken({ scopes: this.#options.appScopes, forceRefresh: force, claims })
-				: await this.#userToken(force, claims);
-		if (this.#options.storeTokenAfterRefresh && this.#options.backend.hasStateChanged) {
-			await this.#options.backend.saveToken();
-		}
+				? await this.#appToken(force, claims)
+				: await this.#userToken(force, claims, askHook);
 		this.#remember(key, result);
+		if (result.fromCache === false) this.#logToken("refreshed the access token", result);
 		return result.accessToken;
 	}
 
-	async #userToken(force: boolean, claims: string | undefined): Promise<TokenResult> {
+	async #appToken(force: boolean, claims: string | undefined): Promise<TokenResult> {
+		const result = await this.#options.msal.appToken({
+			scopes: this.#options.appScopes,
+			forceRefresh: force,
+			claims,
+		});
+		await this.#saveIfChanged();
+		return result;
+	}
+
+	async #userToken(force: boolean, claims: string | undefined, askHook: boolean): Promise<TokenResult> {
 		const { backend } = this.#options;
 		const username = this.username;
 		const account = backend.getAccount({ ...(username === undefined ? {} : { username }) });
@@ -131,34 +162,75 @@ export class TokenManager {
 					: `no stored token for '${username}'; call account.authenticate() to sign them in.`,
 			);
 		}
-		const needsNetwork = force || this.#needsRefresh(account.username);
-		if (needsNetwork && !force) {
-			// python-o365's hook: false = another process refreshed and the backend reloaded.
+		if (!force && !this.#needsRefresh(account.username)) {
+			const cached = await this.#silent(account.username, account.home_account_id, false, claims);
+			await this.#saveIfChanged();
+			return cached;
+		}
+		if (askHook && claims === undefined) {
 			const decision = await backend.shouldRefreshToken(
-				{ username: account.username, refreshToken: (options) => this.#forceRefresh(options?.signal) },
+				{
+					username: account.username,
+					refreshToken: (options) =>
+						this.#token({ signal: options?.signal, forceRefresh: true }, false).then(() => true),
+				},
 				{ username: account.username },
 			);
-			if (decision !== true) {
-				this.invalidate();
-				return this.#silent(account.username, account.home_account_id, false, claims);
-			}
+			if (decision !== true) return this.#adoptStored(account.username, decision);
 		}
 		const acquireLease = backend.acquireLease?.bind(backend);
-		if (needsNetwork && acquireLease !== undefined) {
+		if (acquireLease !== undefined) {
 			return this.#leasedRefresh(acquireLease, account.username, force, claims);
 		}
+		let result: TokenResult;
 		try {
-			return await this.#silent(account.username, account.home_account_id, force, claims);
+			result = await this.#silent(account.username, account.home_account_id, true, claims);
 		} catch (error) {
 			if (!(await this.#anotherProcessRotated(error, account.username))) throw error;
-			return this.#silent(account.username, account.home_account_id, false, claims);
+			const refresh = claims !== undefined || this.#needsRefresh(account.username);
+			result = await this.#silent(account.username, account.home_account_id, refresh, claims);
 		}
+		await this.#saveIfChanged();
+		return result;
+	}
+
+	/**
+	 * The hook answered `false` (another process refreshed and stored its token) or `null` (the
+	 * backend refreshed itself): reload and use the stored access token as it is, with no call to
+	 * MSAL, which would refresh an expired token here, outside the lease. Unsaved changes in
+	 * memory (the hook's own refresh with `storeTokenAfterRefresh` off) are newer than storage.
+	 */
+	async #adoptStored(username: string, decision: false | null): Promise<TokenResult> {
+		const { backend } = this.#options;
+		if (!backend.hasStateChanged) await backend.loadToken();
+		const token = backend.getAccessToken({ username });
+		const expiresAt = Number(token?.expires_on) * 1000;
+		if (token === undefined || !(expiresAt > Date.now())) {
+			const who = decision === false ? "another process refreshed it" : "the backend refreshed it itself";
+			throw new AuthenticationError(
+				"token_request_failed",
+				`the token backend's shouldRefreshToken() answered ${String(decision)} (${who}), but the stored access token for '${username}' is ${token === undefined ? "missing" : "expired"}; nothing was refreshed here. Make the hook answer true when this process should refresh.`,
+			);
+		}
+		const account = backend.getAccount({ username });
+		const refreshOn = Number(token.refresh_on) * 1000;
+		return {
+			accessToken: token.secret,
+			expiresAt,
+			refreshAt: Number.isFinite(refreshOn) ? refreshOn : undefined,
+			account:
+				account === undefined
+					? undefined
+					: { homeAccountId: account.home_account_id, username: account.username },
+			scopes: (token.target ?? "").split(" ").filter((scope) => scope !== ""),
+			fromCache: true,
+		};
 	}
 
 	/**
 	 * Fleet-wide single flight: under the store's lease, reload; if another process already
 	 * refreshed, its tokens are used as they are; else refresh here and save (compare-and-set)
-	 * before the next process gets the lease.
+	 * before the next process gets the lease. The lease is renewed while the refresh runs.
 	 */
 	async #leasedRefresh(
 		acquireLease: NonNullable<TokenBackend["acquireLease"]>,
@@ -180,6 +252,8 @@ export class TokenManager {
 				);
 			},
 		);
+		const renewal = new LeaseRenewal(lease, this.#options.log);
+		let result: TokenResult;
 		try {
 			if (backend.hasStateChanged) await backend.saveToken(); // nothing of ours is lost by the reload
 			await backend.loadToken();
@@ -192,12 +266,50 @@ export class TokenManager {
 			}
 			// Another process may have refreshed while we waited: then its token is used as it is.
 			const refresh = force || this.#needsRefresh(username);
-			const result = await this.#silent(username, account.home_account_id, refresh, claims);
-			if (this.#options.storeTokenAfterRefresh && backend.hasStateChanged) await backend.saveToken();
-			return result;
-		} finally {
-			await lease.release();
+			result = await this.#silent(username, account.home_account_id, refresh, claims);
+			await renewal.stop();
+			if (this.#options.storeTokenAfterRefresh && backend.hasStateChanged) {
+				if (renewal.lost && backend.writeIfVersion === undefined) {
+					// Without compare-and-set a save would overwrite what the new holder stored.
+					this.#options.log.log(
+						"warn",
+						`the refreshed token of '${username}' is kept in memory, not saved: another process took the token lease over and this backend cannot save without overwriting its token`,
+					);
+				} else {
+					await backend.saveToken();
+				}
+			}
+		} catch (error) {
+			await this.#endLease(lease, renewal);
+			throw error;
 		}
+		await this.#endLease(lease, renewal);
+		return result;
+	}
+
+	/** Stops renewing and releases; a failed release is logged, never thrown over the refresh's outcome. */
+	async #endLease(lease: TokenLease, renewal: LeaseRenewal): Promise<void> {
+		await renewal.stop();
+		try {
+			await lease.release();
+		} catch (error) {
+			this.#options.log.log(
+				"warn",
+				`could not release the token lease (${error instanceof Error ? error.message : String(error)}); it expires by itself`,
+			);
+		}
+	}
+
+	async #saveIfChanged(): Promise<void> {
+		if (this.#options.storeTokenAfterRefresh && this.#options.backend.hasStateChanged) {
+			await this.#options.backend.saveToken();
+		}
+	}
+
+	/** One info line per sign-in or refresh: who and which scopes, never a token. */
+	#logToken(what: string, result: TokenResult): void {
+		const who = result.account?.username ?? "the app";
+		this.#options.log.log("info", `${what} for ${who}`, { username: who, scopes: result.scopes.join(" ") });
 	}
 
 	#silent(username: string, homeAccountId: string, force: boolean, claims: string | undefined) {
@@ -221,13 +333,14 @@ export class TokenManager {
 		return backend.getRefreshToken({ username })?.secret !== refused;
 	}
 
-	#forceRefresh(signal: AbortSignal | undefined): Promise<boolean> {
-		return this.getAccessToken({ signal, forceRefresh: true }).then(() => true);
-	}
-
 	#needsRefresh(username: string): boolean {
 		const token = this.#options.backend.getAccessToken({ username });
-		return token === undefined || Number(token.expires_on ?? 0) * 1000 - RENEWAL_OFFSET_MS <= Date.now();
+		if (token === undefined) return true;
+		// msal-node also refreshes once a server-sent `refresh_in` has passed: that decision is ours too.
+		const refreshOn =
+			token.refresh_on === undefined ? Number.POSITIVE_INFINITY : Number(token.refresh_on) * 1000;
+		const renewAt = Math.min(Number(token.expires_on ?? 0) * 1000 - RENEWAL_OFFSET_MS, refreshOn);
+		return !(renewAt > Date.now());
 	}
 
 	#remember(key: string, result: TokenResult): void {

@@ -70,14 +70,25 @@ export class MemoryTokenBackend extends BaseTokenBackend {
 			async (): Promise<TokenLease | undefined> => {
 				const held = this.store.lease;
 				if (held !== undefined && held.expiresAt > Date.now()) return undefined;
-				const expiresAt = Date.now() + options.ttlMs;
-				this.store.lease = { owner, expiresAt };
-				return {
-					expiresAt,
+				const lease = {
+					expiresAt: Date.now() + options.ttlMs,
 					release: async () => {
 						if (this.store.lease?.owner === owner) this.store.lease = undefined;
 					},
+					renew: async () => {
+						const current = this.store.lease;
+						if (current?.owner !== owner) {
+							throw new TokenBackendError(
+								this.name,
+								"lease_lost",
+								"the token lease was released or taken over by another holder; it cannot be renewed.",
+							);
+						}
+						current.expiresAt = lease.expiresAt = Date.now() + options.ttlMs;
+					},
 				};
+				this.store.lease = { owner, expiresAt: lease.expiresAt };
+				return lease;
 			},
 			{
 				waitMs: options.waitMs,

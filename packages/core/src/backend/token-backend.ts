@@ -93,7 +93,7 @@ export interface LeaseOptions {
 
 /** A held lease; release it in `finally`. Releasing twice, or after it expired, is harmless. */
 export interface TokenLease {
-	/** When the lease expires by itself, in epoch milliseconds. */
+	/** When the lease expires by itself, in epoch ms; moves forward on each successful renew(). */
 	readonly expiresAt: number;
 	release(): Promise<void>;
 	/** Optional: extends the lease to `ttlMs` (the one it was taken with) from now. Rejects with a
@@ -159,7 +159,15 @@ export interface TokenBackend extends TokenStorage {
 	deleteToken(options?: StorageCallOptions): Promise<boolean>;
 	/** Whether a token is stored. */
 	checkToken(options?: StorageCallOptions): Promise<boolean>;
-	/** python-o365's refresh hook: `true` refresh, `false` reloaded (use it), `null` done here. */
+	/**
+	 * python-o365's refresh hook, asked before every refresh (near expiry, after a 401, and on a
+	 * forced `refreshToken()`; not for a claims challenge, which only a refresh here satisfies):
+	 * `true` refresh here (under the lease, if any); `false` another process refreshed and stored
+	 * its token; `null` this backend refreshed (e.g. through `con.refreshToken()`, which does not
+	 * ask again). After `false` or `null` core reloads and uses the stored token, never refreshing
+	 * itself: if that token is missing or expired, the call rejects with an `AuthenticationError`
+	 * coded `token_request_failed`.
+	 */
 	shouldRefreshToken(con: RefreshingConnection, options?: UsernameOption): Promise<boolean | null>;
 	/** The cache document as MSAL's JSON (plaintext). */
 	serialize(): string;

@@ -6,7 +6,10 @@ import { O365Error } from "../errors.js";
  */
 export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
 	if (signal === undefined) return promise;
-	if (signal.aborted) return Promise.reject(abortError(signal));
+	if (signal.aborted) {
+		promise.catch(() => {}); // settles unobserved otherwise: an unhandled rejection
+		return Promise.reject(abortError(signal));
+	}
 	return new Promise<T>((resolve, reject) => {
 		const onAbort = () => reject(abortError(signal));
 		signal.addEventListener("abort", onAbort, { once: true });
