@@ -7,9 +7,9 @@ import type { FixtureUser } from "./fixtures.js";
  * unreadable diff): lengths in characters and UTF-8 bytes, and the first differing offset.
  * `undefined` when they are identical.
  */
-export function describeDifference(actual: string | undefined, expected: string): string | undefined {
+export function describeDifference(actual: string | undefined | null, expected: string): string | undefined {
 	if (actual === expected) return undefined;
-	if (actual === undefined) return "nothing was stored (read returned undefined)";
+	if (actual === undefined || actual === null) return `nothing was stored (read returned ${actual})`;
 	if (typeof actual !== "string") return `read returned a ${typeof actual}, not a string`;
 	let index = 0;
 	while (index < actual.length && index < expected.length && actual[index] === expected[index]) index += 1;
@@ -21,9 +21,20 @@ export function describeDifference(actual: string | undefined, expected: string)
 }
 
 /** Fails unless `actual` is exactly `expected`, character for character and byte for byte. */
-export function expectSameText(actual: string | undefined, expected: string, what: string): void {
+export function expectSameText(actual: string | undefined | null, expected: string, what: string): void {
 	expect(describeDifference(actual, expected), `${what} must come back byte-identical`).toBeUndefined();
-	expect(Buffer.from(actual ?? "", "utf8").equals(Buffer.from(expected, "utf8"))).toBe(true);
+	expect(
+		Buffer.from(actual ?? "", "utf8").equals(Buffer.from(expected, "utf8")),
+		`${what} must come back with the same UTF-8 bytes`,
+	).toBe(true);
+}
+
+/** Fails unless `read()` or `readVersioned()` said "nothing stored": `undefined`, or `null` as Redis clients answer. */
+export function expectNothingStored(actual: unknown, what: string): void {
+	expect(
+		actual === undefined || actual === null,
+		`${what} must find nothing stored (undefined or null)`,
+	).toBe(true);
 }
 
 /** Runs `action` and returns what it threw or rejected with; fails if it succeeded. */

@@ -4,6 +4,7 @@ export {
 	captureError,
 	describeDifference,
 	expectHoldsUsers,
+	expectNothingStored,
 	expectNoValueIn,
 	expectO365Error,
 	expectSameText,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { expectHoldsUsers, expectSameText, usernamesOf } from "../assertions.js";
+import { expectHoldsUsers, expectNothingStored, expectSameText, usernamesOf } from "../assertions.js";
 import { hasCompareAndSet } from "../capabilities.js";
 import type { SuiteContext } from "../context.js";
 import { msalCacheFixture } from "../fixtures.js";
@@ -10,7 +10,7 @@ import { countWrites } from "../write-counter.js";
 /** `loadToken` on an empty store resolves `false`, and `read` finds nothing. */
 export async function checkLoadFromEmptyStore(ctx: SuiteContext): Promise<void> {
 	const backend = await ctx.create();
-	expect(await backend.read(), "read() on an empty store").toBeUndefined();
+	expectNothingStored(await backend.read(), "read() on an empty store");
 	expect(await backend.loadToken(), "loadToken() on an empty store").toBe(false);
 	expect(backend.hasData, "hasData after loading from an empty store").toBe(false);
 }

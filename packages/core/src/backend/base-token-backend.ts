@@ -67,13 +67,13 @@ export abstract class BaseTokenBackend implements TokenBackend {
 		this.cryptographyManager = options.cryptographyManager;
 	}
 
-	abstract read(options?: StorageCallOptions): Promise<string | undefined>;
+	abstract read(options?: StorageCallOptions): Promise<string | undefined | null>;
 	abstract write(value: string, options?: StorageCallOptions): Promise<void>;
 	abstract remove(options?: StorageCallOptions): Promise<boolean>;
 	abstract exists(options?: StorageCallOptions): Promise<boolean>;
 	// Optional capabilities; a subclass adds them with `override` (see TokenStorage for the rules).
 	quarantine?(options?: StorageCallOptions): Promise<string | undefined>;
-	readVersioned?(options?: StorageCallOptions): Promise<VersionedValue | undefined>;
+	readVersioned?(options?: StorageCallOptions): Promise<VersionedValue | undefined | null>;
 	writeIfVersion?(
 		value: string,
 		expectedVersion: string | null,
@@ -232,13 +232,19 @@ export abstract class BaseTokenBackend implements TokenBackend {
 		return removed;
 	}
 
+	/** What storage holds; `null` (what Redis clients answer for a missing key) is nothing stored. */
 	async #readStored(options: StorageCallOptions): Promise<VersionedValue | undefined> {
 		const readVersioned = this.readVersioned?.bind(this);
 		if (readVersioned !== undefined) {
-			return this.#storageCall("read the stored token", () => readVersioned(options), options.signal);
+			const stored = await this.#storageCall(
+				"read the stored token",
+				() => readVersioned(options),
+				options.signal,
+			);
+			return stored ?? undefined;
 		}
 		const value = await this.#storageCall("read the stored token", () => this.read(options), options.signal);
-		return value === undefined ? undefined : { value, version: "" };
+		return value === undefined || value === null ? undefined : { value, version: "" };
 	}
 
 	/**

@@ -102,8 +102,8 @@ export interface TokenLease {
 export interface TokenStorage {
 	/** Short stable name used in errors and logs, e.g. `"fs"`, `"memory"`. */
 	readonly name: string;
-	/** The stored value, or `undefined` when nothing is stored. */
-	read(options?: StorageCallOptions): Promise<string | undefined>;
+	/** The stored value, or `undefined` (or `null`, as Redis clients answer) when nothing is stored. */
+	read(options?: StorageCallOptions): Promise<string | undefined | null>;
 	/** Replaces the stored value as a whole; readers never see a partial value. */
 	write(value: string, options?: StorageCallOptions): Promise<void>;
 	/** Removes the stored value; `true` if there was one. */
@@ -115,8 +115,8 @@ export interface TokenStorage {
 
 	// Optional capabilities. Implement both versioned methods or neither.
 
-	/** Compare-and-set, read side: the value with its version, or `undefined` when nothing is stored. */
-	readVersioned?(options?: StorageCallOptions): Promise<VersionedValue | undefined>;
+	/** Compare-and-set, read side: the value with its version, or `undefined` (or `null`) when nothing is stored. */
+	readVersioned?(options?: StorageCallOptions): Promise<VersionedValue | undefined | null>;
 	/**
 	 * Compare-and-set, write side: replaces the value only if the stored version is still
 	 * `expectedVersion` (`null`: only if nothing is stored), atomically. Resolves the new version,
