@@ -116,6 +116,8 @@ export abstract class BaseTokenBackend implements TokenBackend {
 			this.#version = null;
 			return false;
 		}
+		// Unknown until the value decodes: a save then checks again what it would replace.
+		this.#version = undefined;
 		this.#cache = await this.#decode(stored.value, options);
 		this.#base = cloneCacheDocument(this.#cache);
 		this.#version = stored.version;
@@ -134,6 +136,8 @@ export abstract class BaseTokenBackend implements TokenBackend {
 		if (!this.#changed && !options.force) return true;
 		const writeIfVersion = this.writeIfVersion?.bind(this);
 		if (writeIfVersion === undefined) {
+			// Not loaded here: make sure what is stored is readable before replacing it.
+			if (this.#version === undefined) this.#version = (await this.#readDecoded(options))?.version ?? null;
 			const value = await this.#encrypt(this.serialize());
 			await this.#storageCall("save the token", () => this.write(value, options), options.signal, value);
 		} else {
@@ -247,25 +251,38 @@ export abstract class BaseTokenBackend implements TokenBackend {
 		return value === undefined || value === null ? undefined : { value, version: "" };
 	}
 
-	/**
-	 * Takes in what another writer stored, keeping what changed here since the last load or save.
-	 * An unreadable stored value (moved aside when the backend can) is replaced, not merged.
-	 */
+	/** Takes in what another writer stored, keeping what changed here since the last load or save. */
 	async #mergeStored(options: StorageCallOptions): Promise<void> {
-		let stored = await this.#readStored(options);
-		let theirs = emptyCacheDocument();
-		if (stored !== undefined) {
-			try {
-				theirs = await this.#decode(stored.value, options);
-			} catch (error) {
-				if (!(error instanceof TokenBackendError) || error.code !== "backend_corrupt") throw error;
-				stored = await this.#readStored(options);
-			}
-		}
+		const stored = await this.#readDecoded(options);
+		const theirs = stored?.document ?? emptyCacheDocument();
 		this.#cache = mergeCacheDocuments(this.#base, this.#cache, theirs);
 		// From now on our changes are relative to what they stored.
 		this.#base = theirs;
 		this.#version = stored === undefined ? null : stored.version;
+	}
+
+	/**
+	 * What storage holds, decoded, before a save replaces it. An unreadable value is never written
+	 * over: once moved aside (`quarantine()`), what is stored then is read instead; a value still in
+	 * place is reported as `backend_corrupt`, and the save writes nothing.
+	 */
+	async #readDecoded(
+		options: StorageCallOptions,
+	): Promise<{ document: CacheDocument; version: string } | undefined> {
+		let unreadable: { stored: VersionedValue; error: TokenBackendError } | undefined;
+		for (let attempt = 1; ; attempt += 1) {
+			const stored = await this.#readStored(options);
+			if (stored === undefined) return undefined;
+			if (unreadable?.stored.value === stored.value && unreadable.stored.version === stored.version)
+				throw unreadable.error;
+			try {
+				return { document: await this.#decode(stored.value, options), version: stored.version };
+			} catch (error) {
+				if (!(error instanceof TokenBackendError) || error.code !== "backend_corrupt") throw error;
+				if (attempt === MAX_SAVE_ATTEMPTS) throw error;
+				unreadable = { stored, error };
+			}
+		}
 	}
 
 	async #decode(stored: string, options: StorageCallOptions): Promise<CacheDocument> {
@@ -297,7 +314,11 @@ export abstract class BaseTokenBackend implements TokenBackend {
 	): Promise<TokenBackendError> {
 		const what = `the stored token is not valid token-cache JSON (${problem === "not_json" ? "truncated or garbled" : "wrong shape"})`;
 		if (this.quarantine === undefined) {
-			return new TokenBackendError(this.name, "backend_corrupt", `${what}. Delete it and sign in again.`);
+			return new TokenBackendError(
+				this.name,
+				"backend_corrupt",
+				`${what}. This backend cannot move it aside, so it was left in place and no save writes over it: delete it (deleteToken()) and sign in again.`,
+			);
 		}
 		try {
 			const movedTo = await this.quarantine(options);
