@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { O365Error, type O365ErrorCode, type TokenBackend } from "@o365/core";
 import { expect } from "vitest";
 import type { FixtureUser } from "./fixtures.js";
@@ -70,6 +71,56 @@ export function expectNoValueIn(error: unknown, values: readonly string[], what:
 	for (const value of values) {
 		for (const [place, text] of places) {
 			expect(text.includes(value), `${what}: a stored value leaked into the error's ${place}`).toBe(false);
+		}
+	}
+}
+
+/** Each error of the `cause` chain after `error` (at most 20, in case of a cycle). */
+function causesOf(error: unknown): unknown[] {
+	const causes: unknown[] = [];
+	let current = error;
+	while (current instanceof Error && current.cause !== undefined && causes.length < 20) {
+		current = current.cause;
+		causes.push(current);
+	}
+	return causes;
+}
+
+function jsonOf(value: unknown): string {
+	try {
+		return JSON.stringify(value) ?? "";
+	} catch {
+		return "";
+	}
+}
+
+/**
+ * Fails if any of `values` appears anywhere in the error: its message, stack, `String(error)`,
+ * `JSON.stringify(error)`, `util.inspect` (own properties, hidden ones included, and the whole
+ * `cause` chain), and each cause's message, stack and JSON. For errors a backend builds itself,
+ * such as `lease_timeout`, where nothing justifies quoting what is stored.
+ */
+export function expectNoValueAnywhere(error: unknown, values: readonly string[], what: string): void {
+	const places: Array<[string, string]> = [
+		["message", error instanceof Error ? error.message : ""],
+		["stack", error instanceof Error ? (error.stack ?? "") : ""],
+		["String(error)", String(error)],
+		["JSON.stringify(error)", jsonOf(error)],
+		["util.inspect(error)", inspect(error, { depth: 20, showHidden: true })],
+	];
+	for (const [index, cause] of causesOf(error).entries()) {
+		const place = `cause #${index + 1}`;
+		places.push([
+			`${place} message and stack`,
+			cause instanceof Error ? `${cause.message}\n${cause.stack}` : "",
+		]);
+		places.push([`${place} as text`, `${String(cause)}\n${jsonOf(cause)}`]);
+	}
+	for (const value of values) {
+		for (const [place, text] of places) {
+			expect(text.includes(value), `${what}: a stored value or token leaked into the error's ${place}`).toBe(
+				false,
+			);
 		}
 	}
 }

@@ -122,8 +122,8 @@ export async function checkSavesMerge(ctx: SuiteContext): Promise<void> {
 
 		const first = await createCompareAndSet(ctx);
 		const second = await createCompareAndSet(ctx);
-		expect(await first.loadToken()).toBe(true);
-		expect(await second.loadToken()).toBe(true);
+		expect(await first.loadToken(), "loadToken() in the first of two savers").toBe(true);
+		expect(await second.loadToken(), "loadToken() in the second of two savers").toBe(true);
 		const added: FixtureUser[] = [];
 		for (const instance of [first, second]) {
 			const user = msalCacheFixture({ users: 1, clientId });
@@ -140,7 +140,7 @@ export async function checkSavesMerge(ctx: SuiteContext): Promise<void> {
 		}
 
 		const reader = await createCompareAndSet(ctx);
-		expect(await reader.loadToken()).toBe(true);
+		expect(await reader.loadToken(), `loadToken() after two saves ${order}`).toBe(true);
 		const expected = [...base.users, ...added];
 		expect(usernamesOf(reader), `users after two saves ${order} (a lost update?)`).toEqual(
 			expected.map((user) => user.username).sort(),
