@@ -26,6 +26,7 @@ import type {
 	StorageCallOptions,
 	TokenBackend,
 	TokenLease,
+	TokenStorage,
 	UsernameOption,
 	VersionedValue,
 } from "./token-backend.js";
@@ -50,8 +51,8 @@ export interface BaseTokenBackendOptions {
 
 /**
  * python-o365's `BaseTokenBackend`: an in-memory MSAL token cache plus load/save to storage.
- * Subclasses implement only the storage primitives (`read`, `write`, `remove`, `exists`); see
- * the documentation of `token-backend.ts` for a complete example.
+ * Subclasses implement only the storage primitives (`read`, `write`, `remove`, `exists`); the
+ * guide, with complete examples, is the documentation of {@link TokenStorage}.
  */
 export abstract class BaseTokenBackend implements TokenBackend {
 	abstract readonly name: string;
