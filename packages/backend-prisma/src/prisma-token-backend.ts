@@ -7,6 +7,7 @@ import {
 	type VersionedValue,
 } from "@o365/core";
 import { acquireRowLease } from "./lease.js";
+import { quarantineRow } from "./quarantine.js";
 import { isUniqueViolation, resolveTokenDelegate, type TokenDelegate } from "./token-delegate.js";
 
 /** The largest `version` the Int column holds (a 32-bit integer in every database). */
@@ -49,6 +50,8 @@ export class PrismaTokenBackend extends BaseTokenBackend {
 	/** The model delegate's name on the client. */
 	readonly model: string;
 	readonly #rows: TokenDelegate;
+	/** The version of the value `read()` last returned, so that `quarantine()` never moves a newer one. */
+	#lastReadVersion: number | undefined;
 
 	constructor(options: PrismaTokenBackendOptions) {
 		super(options ?? {});
@@ -107,6 +110,7 @@ export class PrismaTokenBackend extends BaseTokenBackend {
 			select: { value: true, version: true },
 		});
 		if (row?.value === null || row?.value === undefined) return undefined;
+		this.#lastReadVersion = row.version;
 		return { value: row.value, version: String(row.version) };
 	}
 
@@ -133,6 +137,17 @@ export class PrismaTokenBackend extends BaseTokenBackend {
 
 	override acquireLease(options: LeaseOptions): Promise<TokenLease> {
 		return acquireRowLease(this.#rows, this.key, options, this.name);
+	}
+
+	/**
+	 * Moves an unreadable value to its own row, `<key>.corrupt-<UTC time>`, so the next sign-in
+	 * starts clean and the evidence is kept (delete such rows once inspected). Does nothing
+	 * (resolves `undefined`) when the value changed since it was read: another process saved.
+	 */
+	override async quarantine(options: StorageCallOptions = {}): Promise<string | undefined> {
+		options.signal?.throwIfAborted();
+		const aside = await quarantineRow(this.#rows, this.key, this.#lastReadVersion);
+		return aside === undefined ? undefined : `prisma.${this.model}[${JSON.stringify(aside)}]`;
 	}
 
 	/** Where the token is kept, for logs: `prisma.o365Token["default"]`. */

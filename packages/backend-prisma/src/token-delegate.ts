@@ -25,13 +25,14 @@ export interface TokenDelegate {
 	count(args: { where: Where }): Promise<number>;
 	create(args: { data: Data; select: { id: true } }): Promise<unknown>;
 	updateMany(args: { where: Where; data: Data }): Promise<{ count: number }>;
+	deleteMany(args: { where: Where }): Promise<{ count: number }>;
 	upsert(args: { where: { id: string }; create: Data; update: Data; select: { id: true } }): Promise<unknown>;
 }
 
-const DELEGATE_METHODS = ["findUnique", "count", "create", "updateMany", "upsert"] as const;
+const DELEGATE_METHODS = ["findUnique", "count", "create", "updateMany", "deleteMany", "upsert"] as const;
 
 /** The longest key: MySQL indexes at most 191 utf8mb4 characters of the `id` column. */
-const MAX_KEY_LENGTH = 191;
+export const MAX_KEY_LENGTH = 191;
 
 const SCHEMA_HINT =
 	"add the O365Token model from @o365/backend-prisma/schema.prisma to your schema and run prisma generate";

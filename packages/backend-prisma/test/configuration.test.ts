@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { PrismaTokenBackend, type PrismaTokenBackendOptions } from "../src/index.js";
 
 /** Just enough of a generated delegate for construction (nothing is called). */
-const delegate = { findUnique() {}, count() {}, create() {}, updateMany() {}, upsert() {} };
+const delegate = { findUnique() {}, count() {}, create() {}, updateMany() {}, deleteMany() {}, upsert() {} };
 
 function configurationError(options: unknown): ConfigurationError {
 	try {
@@ -40,7 +40,7 @@ describe("PrismaTokenBackend options", () => {
 
 	it("names the delegate methods a look-alike lacks", () => {
 		const error = configurationError({ prisma: { o365Token: { findUnique() {} } } });
-		expect(error.message).toContain("lacks count, create, updateMany, upsert");
+		expect(error.message).toContain("lacks count, create, updateMany, deleteMany, upsert");
 	});
 
 	it("refuses an empty, overlong or non-string key, and a model name that is no identifier", () => {

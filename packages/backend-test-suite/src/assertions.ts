@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { O365Error, type O365ErrorCode, type TokenBackend } from "@o365/core";
 import { expect } from "vitest";
 import type { FixtureUser } from "./fixtures.js";
@@ -7,9 +8,9 @@ import type { FixtureUser } from "./fixtures.js";
  * unreadable diff): lengths in characters and UTF-8 bytes, and the first differing offset.
  * `undefined` when they are identical.
  */
-export function describeDifference(actual: string | undefined, expected: string): string | undefined {
+export function describeDifference(actual: string | undefined | null, expected: string): string | undefined {
 	if (actual === expected) return undefined;
-	if (actual === undefined) return "nothing was stored (read returned undefined)";
+	if (actual === undefined || actual === null) return `nothing was stored (read returned ${actual})`;
 	if (typeof actual !== "string") return `read returned a ${typeof actual}, not a string`;
 	let index = 0;
 	while (index < actual.length && index < expected.length && actual[index] === expected[index]) index += 1;
@@ -21,9 +22,20 @@ export function describeDifference(actual: string | undefined, expected: string)
 }
 
 /** Fails unless `actual` is exactly `expected`, character for character and byte for byte. */
-export function expectSameText(actual: string | undefined, expected: string, what: string): void {
+export function expectSameText(actual: string | undefined | null, expected: string, what: string): void {
 	expect(describeDifference(actual, expected), `${what} must come back byte-identical`).toBeUndefined();
-	expect(Buffer.from(actual ?? "", "utf8").equals(Buffer.from(expected, "utf8"))).toBe(true);
+	expect(
+		Buffer.from(actual ?? "", "utf8").equals(Buffer.from(expected, "utf8")),
+		`${what} must come back with the same UTF-8 bytes`,
+	).toBe(true);
+}
+
+/** Fails unless `read()` or `readVersioned()` said "nothing stored": `undefined`, or `null` as Redis clients answer. */
+export function expectNothingStored(actual: unknown, what: string): void {
+	expect(
+		actual === undefined || actual === null,
+		`${what} must find nothing stored (undefined or null)`,
+	).toBe(true);
 }
 
 /** Runs `action` and returns what it threw or rejected with; fails if it succeeded. */
@@ -59,6 +71,56 @@ export function expectNoValueIn(error: unknown, values: readonly string[], what:
 	for (const value of values) {
 		for (const [place, text] of places) {
 			expect(text.includes(value), `${what}: a stored value leaked into the error's ${place}`).toBe(false);
+		}
+	}
+}
+
+/** Each error of the `cause` chain after `error` (at most 20, in case of a cycle). */
+function causesOf(error: unknown): unknown[] {
+	const causes: unknown[] = [];
+	let current = error;
+	while (current instanceof Error && current.cause !== undefined && causes.length < 20) {
+		current = current.cause;
+		causes.push(current);
+	}
+	return causes;
+}
+
+function jsonOf(value: unknown): string {
+	try {
+		return JSON.stringify(value) ?? "";
+	} catch {
+		return "";
+	}
+}
+
+/**
+ * Fails if any of `values` appears anywhere in the error: its message, stack, `String(error)`,
+ * `JSON.stringify(error)`, `util.inspect` (own properties, hidden ones included, and the whole
+ * `cause` chain), and each cause's message, stack and JSON. For errors a backend builds itself,
+ * such as `lease_timeout`, where nothing justifies quoting what is stored.
+ */
+export function expectNoValueAnywhere(error: unknown, values: readonly string[], what: string): void {
+	const places: Array<[string, string]> = [
+		["message", error instanceof Error ? error.message : ""],
+		["stack", error instanceof Error ? (error.stack ?? "") : ""],
+		["String(error)", String(error)],
+		["JSON.stringify(error)", jsonOf(error)],
+		["util.inspect(error)", inspect(error, { depth: 20, showHidden: true })],
+	];
+	for (const [index, cause] of causesOf(error).entries()) {
+		const place = `cause #${index + 1}`;
+		places.push([
+			`${place} message and stack`,
+			cause instanceof Error ? `${cause.message}\n${cause.stack}` : "",
+		]);
+		places.push([`${place} as text`, `${String(cause)}\n${jsonOf(cause)}`]);
+	}
+	for (const value of values) {
+		for (const [place, text] of places) {
+			expect(text.includes(value), `${what}: a stored value or token leaked into the error's ${place}`).toBe(
+				false,
+			);
 		}
 	}
 }

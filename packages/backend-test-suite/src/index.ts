@@ -4,6 +4,8 @@ export {
 	captureError,
 	describeDifference,
 	expectHoldsUsers,
+	expectNothingStored,
+	expectNoValueAnywhere,
 	expectNoValueIn,
 	expectO365Error,
 	expectSameText,
@@ -27,6 +29,7 @@ export {
 	msalCacheFixture,
 } from "./fixtures.js";
 export { describeGroup } from "./group.js";
+export { ATOMIC_WRITES, atomicWritesTests, checkReadersSeeWholeValues } from "./groups/atomic-writes.js";
 export {
 	badConfigurationTests,
 	checkBadConfiguration,
@@ -48,7 +51,9 @@ export {
 	deleteAndCheckTests,
 } from "./groups/delete-and-check.js";
 export {
+	ABORT_AT_GRANT_DELAYS_MS,
 	ABORT_PROMPTNESS_MS,
+	checkAbortAtGrant,
 	checkAbortStopsWaiting,
 	checkLeaseExclusive,
 	checkLeaseExpires,

@@ -6,6 +6,7 @@ export const SUITE_GROUPS = [
 	"sharedStore",
 	"opaqueValues",
 	"parallelSaves",
+	"atomicWrites",
 	"compareAndSet",
 	"lease",
 	"leaseRenewal",

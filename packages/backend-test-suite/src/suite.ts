@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import { createSuiteContext } from "./context.js";
+import { atomicWritesTests } from "./groups/atomic-writes.js";
 import { badConfigurationTests } from "./groups/bad-configuration.js";
 import { compareAndSetTests } from "./groups/compare-and-set.js";
 import { deleteAndCheckTests } from "./groups/delete-and-check.js";
@@ -28,6 +29,7 @@ export function testTokenBackend(options: TokenBackendSuiteOptions): void {
 		sharedStoreTests(ctx);
 		opaqueValuesTests(ctx);
 		parallelSavesTests(ctx);
+		atomicWritesTests(ctx);
 		compareAndSetTests(ctx);
 		leaseTests(ctx);
 		leaseRenewalTests(ctx);

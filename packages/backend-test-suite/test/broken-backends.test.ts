@@ -1,15 +1,19 @@
 import { ConfigurationError, MemoryTokenBackend, MemoryTokenStore, type TokenBackend } from "@o365/core";
 import { describe, expect, it } from "vitest";
 import {
+	checkAbortAtGrant,
+	checkAbortStopsWaiting,
 	checkBadConfiguration,
 	checkCorruptValueNotInError,
 	checkCreateOnlyWhenAbsent,
 	checkLeaseExclusive,
 	checkLeaseExpires,
+	checkLeaseTimeoutNotInError,
 	checkOneHolderAtATime,
 	checkOpaqueValue,
 	checkParallelWrites,
 	checkRaceFromSameVersion,
+	checkReadersSeeWholeValues,
 	checkSavesMerge,
 	checkSecondInstanceSeesSave,
 	checkStaleVersionRefused,
@@ -19,14 +23,17 @@ import {
 	type SuiteContext,
 } from "../src/index.js";
 import {
+	AbortLeaksLeaseBackend,
 	AlwaysWritesBackend,
 	ChunkedWriteBackend,
 	IgnoresVersionBackend,
 	ImmortalLeaseBackend,
 	LeakyErrorsBackend,
+	LeakyLeaseTimeoutBackend,
 	NonExclusiveLeaseBackend,
 	TrimmingBackend,
 	TruncatingBackend,
+	TwoStepWriteBackend,
 } from "./broken-backends.js";
 
 /** A suite context over a new shared store, as a backend's test file would build it. */
@@ -74,6 +81,22 @@ describe("the suite catches broken backends", () => {
 
 	it("a store whose concurrent writes interleave", async () => {
 		await expectCaught(checkParallelWrites(contextFor(ChunkedWriteBackend)));
+	});
+
+	it("a write() that briefly stores half a value, though every end state is whole", async () => {
+		const ctx = contextFor(TwoStepWriteBackend);
+		await checkParallelWrites(ctx); // end states alone cannot tell
+		await expectCaught(checkReadersSeeWholeValues(ctx));
+	});
+
+	it("a lease_timeout error whose cause quotes the stored value", async () => {
+		await expectCaught(checkLeaseTimeoutNotInError(contextFor(LeakyLeaseTimeoutBackend)));
+	});
+
+	it("a lease taken and kept by a wait aborted at the moment it was granted", async () => {
+		const ctx = contextFor(AbortLeaksLeaseBackend);
+		await checkAbortStopsWaiting(ctx); // an abort during the wait is honoured promptly
+		await expectCaught(checkAbortAtGrant(ctx));
 	});
 
 	it("a saveToken() that writes when nothing changed", async () => {

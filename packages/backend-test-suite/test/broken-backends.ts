@@ -1,7 +1,8 @@
-import { setImmediate as tick } from "node:timers/promises";
+import { setTimeout as delay, setImmediate as tick } from "node:timers/promises";
 import {
 	type LeaseOptions,
 	MemoryTokenBackend,
+	pollUntil,
 	type StorageCallOptions,
 	TokenBackendError,
 	type TokenLease,
@@ -74,5 +75,55 @@ export class LeakyErrorsBackend extends MemoryTokenBackend {
 				cause: error,
 			});
 		}
+	}
+}
+
+/** Stores the first half of a value, then the rest: it ends whole, but a reader in between sees half. */
+export class TwoStepWriteBackend extends MemoryTokenBackend {
+	override async write(value: string): Promise<void> {
+		this.store.value = value.slice(0, Math.floor(value.length / 2));
+		await tick();
+		await super.write(value);
+	}
+}
+
+/** Its `lease_timeout` error keeps the lock row it read as its cause, stored value included. */
+export class LeakyLeaseTimeoutBackend extends MemoryTokenBackend {
+	override async acquireLease(options: LeaseOptions): Promise<TokenLease> {
+		try {
+			return await super.acquireLease(options);
+		} catch (error) {
+			if (!(error instanceof TokenBackendError) || error.code !== "lease_timeout") throw error;
+			const row = new Error(`the lock row: ${JSON.stringify({ value: this.store.value })}`);
+			throw new TokenBackendError(this.name, "lease_timeout", error.message, { cause: row });
+		}
+	}
+}
+
+/** How long one attempt on {@link AbortLeaksLeaseBackend}'s store takes each way, in milliseconds. */
+const ROUND_TRIP_HALF_MS = 10;
+
+/**
+ * A network store: each attempt takes the lease halfway through a round trip. Its wait stops
+ * promptly on abort, but when the signal aborted during the attempt that took the lease, it
+ * rejects without releasing what it just took.
+ */
+export class AbortLeaksLeaseBackend extends MemoryTokenBackend {
+	override async acquireLease(options: LeaseOptions): Promise<TokenLease> {
+		const attempt = async (): Promise<TokenLease | undefined> => {
+			await delay(ROUND_TRIP_HALF_MS);
+			const lease = await super.acquireLease({ ttlMs: options.ttlMs, waitMs: 0 }).catch(() => undefined);
+			await delay(ROUND_TRIP_HALF_MS);
+			return lease;
+		};
+		const lease = await pollUntil(attempt, {
+			waitMs: options.waitMs,
+			signal: options.signal,
+			minDelayMs: 5,
+			maxDelayMs: 5,
+		});
+		if (lease === undefined) throw new TokenBackendError(this.name, "lease_timeout", "the lease is held.");
+		options.signal?.throwIfAborted(); // the bug: the lease just taken stays held until it expires
+		return lease;
 	}
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
-import { expectHoldsUsers, expectSameText, usernamesOf } from "../assertions.js";
+import { expectHoldsUsers, expectNothingStored, expectSameText, usernamesOf } from "../assertions.js";
 import { type CompareAndSetBackend, capabilityTest, createCompareAndSet } from "../capabilities.js";
 import type { SuiteContext } from "../context.js";
 import { combineCacheDocuments, type FixtureUser, msalCacheFixture } from "../fixtures.js";
@@ -16,7 +16,7 @@ async function storedVersion(backend: CompareAndSetBackend): Promise<string | un
 /** `writeIfVersion(value, null)` creates the value only when nothing is stored. */
 export async function checkCreateOnlyWhenAbsent(ctx: SuiteContext): Promise<void> {
 	const backend = await createCompareAndSet(ctx);
-	expect(await backend.readVersioned(), "readVersioned() on an empty store").toBeUndefined();
+	expectNothingStored(await backend.readVersioned(), "readVersioned() on an empty store");
 	const first = `first-${randomUUID()}`;
 	const version = await backend.writeIfVersion(first, null);
 	expect(version, "writeIfVersion(value, null) on an empty store").toBeTypeOf("string");
@@ -81,7 +81,7 @@ export async function checkStaleVersionRefused(ctx: SuiteContext): Promise<void>
 		await first.writeIfVersion(`stale-${randomUUID()}`, beforeRemove ?? null),
 		"writeIfVersion() with the version of a removed value",
 	).toBeUndefined();
-	expect(await first.read(), "the store after a refused write over a removed value").toBeUndefined();
+	expectNothingStored(await first.read(), "read() after a refused write over a removed value");
 }
 
 /** Writers racing from the same version (or all creating): exactly one succeeds. */
@@ -122,8 +122,8 @@ export async function checkSavesMerge(ctx: SuiteContext): Promise<void> {
 
 		const first = await createCompareAndSet(ctx);
 		const second = await createCompareAndSet(ctx);
-		expect(await first.loadToken()).toBe(true);
-		expect(await second.loadToken()).toBe(true);
+		expect(await first.loadToken(), "loadToken() in the first of two savers").toBe(true);
+		expect(await second.loadToken(), "loadToken() in the second of two savers").toBe(true);
 		const added: FixtureUser[] = [];
 		for (const instance of [first, second]) {
 			const user = msalCacheFixture({ users: 1, clientId });
@@ -140,7 +140,7 @@ export async function checkSavesMerge(ctx: SuiteContext): Promise<void> {
 		}
 
 		const reader = await createCompareAndSet(ctx);
-		expect(await reader.loadToken()).toBe(true);
+		expect(await reader.loadToken(), `loadToken() after two saves ${order}`).toBe(true);
 		const expected = [...base.users, ...added];
 		expect(usernamesOf(reader), `users after two saves ${order} (a lost update?)`).toEqual(
 			expected.map((user) => user.username).sort(),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
+import { expectNothingStored } from "../assertions.js";
 import type { SuiteContext } from "../context.js";
 import { msalCacheFixture } from "../fixtures.js";
 import { describeGroup } from "../group.js";
@@ -38,7 +39,7 @@ export async function checkPrimitivesRemove(ctx: SuiteContext): Promise<void> {
 	expect(await backend.exists(), "exists() after write()").toBe(true);
 	expect(await backend.remove(), "remove() of a stored value").toBe(true);
 	expect(await backend.exists(), "exists() after remove()").toBe(false);
-	expect(await backend.read(), "read() after remove()").toBeUndefined();
+	expectNothingStored(await backend.read(), "read() after remove()");
 	expect(await backend.remove(), "remove() a second time").toBe(false);
 }
 

@@ -1,4 +1,4 @@
-import { setTimeout as delay } from "node:timers/promises";
+import { setTimeout as delay, setImmediate as tick } from "node:timers/promises";
 import { O365Error, TokenBackendError, type TokenLease } from "@o365/core";
 import { expect } from "vitest";
 import { captureError, expectO365Error } from "../assertions.js";
@@ -32,7 +32,7 @@ export async function checkLeaseExclusive(ctx: SuiteContext): Promise<void> {
 	const before = Date.now();
 	const lease = await holder.acquireLease({ ttlMs: HELD_TTL_MS, waitMs: 0 });
 	try {
-		expect(lease.expiresAt, "expiresAt").toBeTypeOf("number");
+		expect(lease.expiresAt, "expiresAt must be epoch milliseconds").toBeTypeOf("number");
 		expect(lease.expiresAt, "expiresAt must be ttlMs from acquiring").toBeGreaterThanOrEqual(
 			before + HELD_TTL_MS - LEASE_TOLERANCE_MS,
 		);
@@ -144,6 +144,66 @@ export async function checkAbortStopsWaiting(ctx: SuiteContext): Promise<void> {
 	await (await (await createLeasing(ctx)).acquireLease({ ttlMs: HELD_TTL_MS, waitMs: 0 })).release();
 }
 
+/**
+ * When each waiter of {@link checkAbortAtGrant} aborts, relative to the holder's release: in the
+ * same tick before or after it, a macrotask after it, or some milliseconds after it. Together
+ * they land on every step of a backend's wait, including the attempt that takes the lease.
+ */
+export const ABORT_AT_GRANT_DELAYS_MS = [-1, 0, "tick", 1, 2, 5, 10, 20, 50, 100] as const;
+/** How long {@link checkAbortAtGrant} lets a waiter wait before the release. */
+const WAITING_MS = 30;
+/** How long a new acquire may take on a lease that must be free (a leaked one is held for 10 s). */
+const FREE_LEASE_WAIT_MS = 1_000;
+
+/**
+ * A waiter whose signal aborts at the moment the holder releases (just before, at once, or while
+ * its attempt takes the lease) either resolves with the lease, which the caller then releases,
+ * or rejects with the abort and holds nothing: in every case the lease is free afterwards. A
+ * backend that takes the lease and then notices the abort must release it before rejecting.
+ */
+export async function checkAbortAtGrant(
+	ctx: SuiteContext,
+	options: { delaysMs?: ReadonlyArray<number | "tick"> } = {},
+): Promise<void> {
+	for (const abortAfterMs of options.delaysMs ?? ABORT_AT_GRANT_DELAYS_MS) {
+		const when = abortAfterMs === "tick" ? "a macrotask after" : `${abortAfterMs} ms after`;
+		const holder = await (await createLeasing(ctx)).acquireLease({ ttlMs: HELD_TTL_MS, waitMs: 0 });
+		const controller = new AbortController();
+		const waiting = (await createLeasing(ctx))
+			.acquireLease({ ttlMs: HELD_TTL_MS, waitMs: HELD_TTL_MS, signal: controller.signal })
+			.then(
+				(lease) => ({ lease }),
+				(error: unknown) => ({ error }),
+			);
+		await delay(WAITING_MS);
+		if (abortAfterMs === -1) controller.abort();
+		await holder.release();
+		if (abortAfterMs === "tick") await tick();
+		else if (abortAfterMs > 0) await delay(abortAfterMs);
+		controller.abort(); // a no-op when it aborted before the release
+
+		const outcome = await waiting;
+		if ("lease" in outcome) {
+			await outcome.lease.release();
+		} else {
+			expect(
+				isAbortRejection(outcome.error, controller.signal),
+				`a wait aborted ${when} the release rejected with ${String(outcome.error)}`,
+			).toBe(true);
+		}
+		const refusal = await (await createLeasing(ctx))
+			.acquireLease({ ttlMs: HELD_TTL_MS, waitMs: FREE_LEASE_WAIT_MS })
+			.then(
+				(lease) => lease.release(),
+				(error: unknown) => error,
+			);
+		expect(
+			refusal,
+			`the lease stayed held after a wait aborted ${when} the release (the wait ${"lease" in outcome ? "resolved, and its lease was released" : "rejected"}): the backend took it and lost it. A new acquire got ${String(refusal)}`,
+		).toBeUndefined();
+	}
+}
+
 /** Releasing twice is harmless, and a stale `release()` never frees the next holder's lease. */
 export async function checkReleaseTwice(ctx: SuiteContext): Promise<void> {
 	const first = await (await createLeasing(ctx)).acquireLease({ ttlMs: HELD_TTL_MS, waitMs: 0 });
@@ -197,6 +257,7 @@ export function leaseTests(ctx: SuiteContext): void {
 		test("a holder that never releases blocks others for about ttlMs, no longer", checkLeaseExpires);
 		test("waiting longer than waitMs rejects with lease_timeout", checkLeaseTimeout);
 		test("an AbortSignal ends a waiting acquire promptly", checkAbortStopsWaiting);
+		test("an acquire aborted at the moment it is granted leaves the lease free", checkAbortAtGrant);
 		test("releasing twice is harmless and never frees another holder's lease", checkReleaseTwice);
 		test(`${LEASE_CONTENDERS} competing instances hold the lease one at a time`, checkOneHolderAtATime);
 	});

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { expectHoldsUsers, expectSameText, usernamesOf } from "../assertions.js";
+import { expectHoldsUsers, expectNothingStored, expectSameText, usernamesOf } from "../assertions.js";
 import { hasCompareAndSet } from "../capabilities.js";
 import type { SuiteContext } from "../context.js";
 import { msalCacheFixture } from "../fixtures.js";
@@ -10,7 +10,7 @@ import { countWrites } from "../write-counter.js";
 /** `loadToken` on an empty store resolves `false`, and `read` finds nothing. */
 export async function checkLoadFromEmptyStore(ctx: SuiteContext): Promise<void> {
 	const backend = await ctx.create();
-	expect(await backend.read(), "read() on an empty store").toBeUndefined();
+	expectNothingStored(await backend.read(), "read() on an empty store");
 	expect(await backend.loadToken(), "loadToken() on an empty store").toBe(false);
 	expect(backend.hasData, "hasData after loading from an empty store").toBe(false);
 }
@@ -27,7 +27,9 @@ export async function checkSavedCacheLoads(ctx: SuiteContext): Promise<void> {
 	expect(await reader.loadToken(), "loadToken() after a save").toBe(true);
 	expect(reader.hasData, "hasData after loadToken()").toBe(true);
 	expect(reader.hasStateChanged, "hasStateChanged after loadToken()").toBe(false);
-	expect(usernamesOf(reader)).toEqual(fixture.users.map((user) => user.username).sort());
+	expect(usernamesOf(reader), "the users a new instance loads").toEqual(
+		fixture.users.map((user) => user.username).sort(),
+	);
 	expect(reader.getAllAccounts(), "getAllAccounts() of the loader and the saver").toEqual(
 		writer.getAllAccounts(),
 	);
@@ -46,7 +48,7 @@ export async function checkSaveOverwrites(ctx: SuiteContext): Promise<void> {
 	await writer.saveToken();
 
 	const reader = await ctx.create();
-	expect(await reader.loadToken()).toBe(true);
+	expect(await reader.loadToken(), "loadToken() after a second saveToken()").toBe(true);
 	expect(usernamesOf(reader), "accounts after overwriting the cache").toEqual([second.users[0]?.username]);
 	expectHoldsUsers(reader, second.users, "after an overwrite");
 
@@ -86,7 +88,7 @@ export async function checkUnchangedSaveSkipsWrite(ctx: SuiteContext): Promise<v
 	await reader.saveToken({ force: true });
 	expect(readerWrites.count, "writes by saveToken({ force: true })").toBeGreaterThan(0);
 	const check = await ctx.create();
-	expect(await check.loadToken()).toBe(true);
+	expect(await check.loadToken(), "loadToken() after a forced save").toBe(true);
 	expectHoldsUsers(check, fixture.users, "after a forced save");
 }
 

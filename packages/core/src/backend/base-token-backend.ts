@@ -26,6 +26,7 @@ import type {
 	StorageCallOptions,
 	TokenBackend,
 	TokenLease,
+	TokenStorage,
 	UsernameOption,
 	VersionedValue,
 } from "./token-backend.js";
@@ -50,8 +51,8 @@ export interface BaseTokenBackendOptions {
 
 /**
  * python-o365's `BaseTokenBackend`: an in-memory MSAL token cache plus load/save to storage.
- * Subclasses implement only the storage primitives (`read`, `write`, `remove`, `exists`); see
- * the documentation of `token-backend.ts` for a complete example.
+ * Subclasses implement only the storage primitives (`read`, `write`, `remove`, `exists`); the
+ * guide, with complete examples, is the documentation of {@link TokenStorage}.
  */
 export abstract class BaseTokenBackend implements TokenBackend {
 	abstract readonly name: string;
@@ -67,13 +68,13 @@ export abstract class BaseTokenBackend implements TokenBackend {
 		this.cryptographyManager = options.cryptographyManager;
 	}
 
-	abstract read(options?: StorageCallOptions): Promise<string | undefined>;
+	abstract read(options?: StorageCallOptions): Promise<string | undefined | null>;
 	abstract write(value: string, options?: StorageCallOptions): Promise<void>;
 	abstract remove(options?: StorageCallOptions): Promise<boolean>;
 	abstract exists(options?: StorageCallOptions): Promise<boolean>;
 	// Optional capabilities; a subclass adds them with `override` (see TokenStorage for the rules).
 	quarantine?(options?: StorageCallOptions): Promise<string | undefined>;
-	readVersioned?(options?: StorageCallOptions): Promise<VersionedValue | undefined>;
+	readVersioned?(options?: StorageCallOptions): Promise<VersionedValue | undefined | null>;
 	writeIfVersion?(
 		value: string,
 		expectedVersion: string | null,
@@ -116,6 +117,8 @@ export abstract class BaseTokenBackend implements TokenBackend {
 			this.#version = null;
 			return false;
 		}
+		// Unknown until the value decodes: a save then checks again what it would replace.
+		this.#version = undefined;
 		this.#cache = await this.#decode(stored.value, options);
 		this.#base = cloneCacheDocument(this.#cache);
 		this.#version = stored.version;
@@ -134,6 +137,8 @@ export abstract class BaseTokenBackend implements TokenBackend {
 		if (!this.#changed && !options.force) return true;
 		const writeIfVersion = this.writeIfVersion?.bind(this);
 		if (writeIfVersion === undefined) {
+			// Not loaded here: make sure what is stored is readable before replacing it.
+			if (this.#version === undefined) this.#version = (await this.#readDecoded(options))?.version ?? null;
 			const value = await this.#encrypt(this.serialize());
 			await this.#storageCall("save the token", () => this.write(value, options), options.signal, value);
 		} else {
@@ -232,34 +237,53 @@ export abstract class BaseTokenBackend implements TokenBackend {
 		return removed;
 	}
 
+	/** What storage holds; `null` (what Redis clients answer for a missing key) is nothing stored. */
 	async #readStored(options: StorageCallOptions): Promise<VersionedValue | undefined> {
 		const readVersioned = this.readVersioned?.bind(this);
 		if (readVersioned !== undefined) {
-			return this.#storageCall("read the stored token", () => readVersioned(options), options.signal);
+			const stored = await this.#storageCall(
+				"read the stored token",
+				() => readVersioned(options),
+				options.signal,
+			);
+			return stored ?? undefined;
 		}
 		const value = await this.#storageCall("read the stored token", () => this.read(options), options.signal);
-		return value === undefined ? undefined : { value, version: "" };
+		return value === undefined || value === null ? undefined : { value, version: "" };
 	}
 
-	/**
-	 * Takes in what another writer stored, keeping what changed here since the last load or save.
-	 * An unreadable stored value (moved aside when the backend can) is replaced, not merged.
-	 */
+	/** Takes in what another writer stored, keeping what changed here since the last load or save. */
 	async #mergeStored(options: StorageCallOptions): Promise<void> {
-		let stored = await this.#readStored(options);
-		let theirs = emptyCacheDocument();
-		if (stored !== undefined) {
-			try {
-				theirs = await this.#decode(stored.value, options);
-			} catch (error) {
-				if (!(error instanceof TokenBackendError) || error.code !== "backend_corrupt") throw error;
-				stored = await this.#readStored(options);
-			}
-		}
+		const stored = await this.#readDecoded(options);
+		const theirs = stored?.document ?? emptyCacheDocument();
 		this.#cache = mergeCacheDocuments(this.#base, this.#cache, theirs);
 		// From now on our changes are relative to what they stored.
 		this.#base = theirs;
 		this.#version = stored === undefined ? null : stored.version;
+	}
+
+	/**
+	 * What storage holds, decoded, before a save replaces it. An unreadable value is never written
+	 * over: once moved aside (`quarantine()`), what is stored then is read instead; a value still in
+	 * place is reported as `backend_corrupt`, and the save writes nothing.
+	 */
+	async #readDecoded(
+		options: StorageCallOptions,
+	): Promise<{ document: CacheDocument; version: string } | undefined> {
+		let unreadable: { stored: VersionedValue; error: TokenBackendError } | undefined;
+		for (let attempt = 1; ; attempt += 1) {
+			const stored = await this.#readStored(options);
+			if (stored === undefined) return undefined;
+			if (unreadable?.stored.value === stored.value && unreadable.stored.version === stored.version)
+				throw unreadable.error;
+			try {
+				return { document: await this.#decode(stored.value, options), version: stored.version };
+			} catch (error) {
+				if (!(error instanceof TokenBackendError) || error.code !== "backend_corrupt") throw error;
+				if (attempt === MAX_SAVE_ATTEMPTS) throw error;
+				unreadable = { stored, error };
+			}
+		}
 	}
 
 	async #decode(stored: string, options: StorageCallOptions): Promise<CacheDocument> {
@@ -291,7 +315,11 @@ export abstract class BaseTokenBackend implements TokenBackend {
 	): Promise<TokenBackendError> {
 		const what = `the stored token is not valid token-cache JSON (${problem === "not_json" ? "truncated or garbled" : "wrong shape"})`;
 		if (this.quarantine === undefined) {
-			return new TokenBackendError(this.name, "backend_corrupt", `${what}. Delete it and sign in again.`);
+			return new TokenBackendError(
+				this.name,
+				"backend_corrupt",
+				`${what}. This backend cannot move it aside, so it was left in place and no save writes over it: delete it (deleteToken()) and sign in again.`,
+			);
 		}
 		try {
 			const movedTo = await this.quarantine(options);

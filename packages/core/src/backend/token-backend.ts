@@ -1,53 +1,5 @@
-/**
- * # Writing a token backend
- *
- * A token backend keeps one opaque string — the serialized (and, with a cryptography manager,
- * encrypted) MSAL token cache — somewhere that outlives the process. Core does everything else:
- * parsing, encryption, dirty tracking, accessors, refresh. A backend never parses the value and
- * never imports msal-node.
- *
- * Extend {@link BaseTokenBackend} and implement four small storage primitives:
- *
- * ```ts
- * import { BaseTokenBackend, type StorageCallOptions } from "@o365/core";
- * import type { Redis } from "ioredis";
- *
- * export class RedisTokenBackend extends BaseTokenBackend {
- * 	readonly name = "redis";
- * 	constructor(private readonly options: { client: Redis; key: string }) {
- * 		super();
- * 	}
- * 	async read(_options?: StorageCallOptions) {
- * 		return (await this.options.client.get(this.options.key)) ?? undefined; // undefined = nothing stored
- * 	}
- * 	async write(value: string) {
- * 		await this.options.client.set(this.options.key, value); // must replace the value as a whole
- * 	}
- * 	async remove() {
- * 		return (await this.options.client.del(this.options.key)) > 0; // true if something was removed
- * 	}
- * 	async exists() {
- * 		return (await this.options.client.exists(this.options.key)) > 0;
- * 	}
- * }
- * ```
- *
- * Rules: throw on failure (core wraps it in a `TokenBackendError` that never shows the value);
- * never return a partial value (write atomically); treat the value as opaque text.
- *
- * Optional capabilities, each an extra method (add them with `override`):
- * - `readVersioned()` + `writeIfVersion()`: compare-and-set on a version the store keeps (an
- *   ETag, a row version, a content hash). Saves then never overwrite another process's newer
- *   value: core merges, entry by entry, and tries again.
- * - `acquireLease()`: a lock that expires by itself; with it, processes sharing the store refresh
- *   a token once per expiry between them (`pollUntil` helps write the wait).
- * - `quarantine()`: moves an unreadable value aside, so the next sign-in starts clean without
- *   destroying evidence.
- * - `shouldRefreshToken()`: python-o365's hook (`true` = refresh now, `false` = another process
- *   did: reload and use its tokens, `null` = this backend already refreshed).
- *
- * Prove a backend with `@o365/backend-test-suite`: one call registers the conformance suite.
- */
+// The token backend contract. The guide to writing a backend is the documentation of
+// TokenStorage below, so that editors show it wherever the type is used.
 
 import type { CacheDocument, CachedAccount, CachedCredential } from "./cache-json.js";
 
@@ -101,12 +53,134 @@ export interface TokenLease {
 	renew?(options?: StorageCallOptions): Promise<void>;
 }
 
-/** The storage primitives a backend author implements; see the module documentation. */
+/**
+ * The storage primitives a token backend implements: the guide to writing one.
+ *
+ * A token backend keeps one opaque string (the serialized MSAL token cache, encrypted when a
+ * cryptography manager is set) somewhere that outlives the process. Core does everything else:
+ * parsing, encryption, dirty tracking, accessors, refresh, merging concurrent saves. A backend
+ * never parses the value and never imports msal-node.
+ *
+ * Extend {@link BaseTokenBackend} and implement four primitives: `read`, `write`, `remove`,
+ * `exists`. With ioredis:
+ *
+ * ```ts
+ * import { BaseTokenBackend, ConfigurationError, type StorageCallOptions } from "@o365/core";
+ * import type { Redis } from "ioredis";
+ *
+ * export class RedisTokenBackend extends BaseTokenBackend {
+ * 	readonly name = "redis";
+ * 	readonly #client: Redis;
+ * 	readonly #key: string;
+ *
+ * 	constructor(options: { client: Redis; key: string }) {
+ * 		super();
+ * 		if (typeof options.key !== "string" || options.key === "") {
+ * 			throw new ConfigurationError("backend_invalid_config", 'key must be a non-empty string, e.g. "o365:token".');
+ * 		}
+ * 		this.#client = options.client;
+ * 		this.#key = options.key;
+ * 	}
+ * 	async read(options?: StorageCallOptions): Promise<string | null> {
+ * 		options?.signal?.throwIfAborted(); // ioredis takes no signal: check before sending
+ * 		return this.#client.get(this.#key); // null when nothing is stored
+ * 	}
+ * 	async write(value: string, options?: StorageCallOptions): Promise<void> {
+ * 		options?.signal?.throwIfAborted();
+ * 		await this.#client.set(this.#key, value); // one SET replaces the value as a whole
+ * 	}
+ * 	async remove(options?: StorageCallOptions): Promise<boolean> {
+ * 		options?.signal?.throwIfAborted();
+ * 		return (await this.#client.del(this.#key)) > 0; // true if something was removed
+ * 	}
+ * 	async exists(options?: StorageCallOptions): Promise<boolean> {
+ * 		options?.signal?.throwIfAborted();
+ * 		return (await this.#client.exists(this.#key)) > 0;
+ * 	}
+ * }
+ * ```
+ *
+ * With node-redis (the `redis` package) only the client type changes; its commands answer alike
+ * (`get` resolves `null` for a missing key, `del` and `exists` a count):
+ *
+ * ```ts
+ * import { BaseTokenBackend, ConfigurationError, type StorageCallOptions } from "@o365/core";
+ * import type { RedisClientType } from "redis";
+ *
+ * export class NodeRedisTokenBackend extends BaseTokenBackend {
+ * 	readonly name = "node-redis";
+ * 	readonly #client: RedisClientType;
+ * 	readonly #key: string;
+ *
+ * 	// Pass a connected client: const client = createClient({ url }); await client.connect();
+ * 	constructor(options: { client: RedisClientType; key: string }) {
+ * 		super();
+ * 		if (typeof options.key !== "string" || options.key === "") {
+ * 			throw new ConfigurationError("backend_invalid_config", 'key must be a non-empty string, e.g. "o365:token".');
+ * 		}
+ * 		this.#client = options.client;
+ * 		this.#key = options.key;
+ * 	}
+ * 	async read(options?: StorageCallOptions): Promise<string | null> {
+ * 		options?.signal?.throwIfAborted();
+ * 		return this.#client.get(this.#key);
+ * 	}
+ * 	async write(value: string, options?: StorageCallOptions): Promise<void> {
+ * 		options?.signal?.throwIfAborted();
+ * 		await this.#client.set(this.#key, value);
+ * 	}
+ * 	async remove(options?: StorageCallOptions): Promise<boolean> {
+ * 		options?.signal?.throwIfAborted();
+ * 		return (await this.#client.del(this.#key)) > 0;
+ * 	}
+ * 	async exists(options?: StorageCallOptions): Promise<boolean> {
+ * 		options?.signal?.throwIfAborted();
+ * 		return (await this.#client.exists(this.#key)) > 0;
+ * 	}
+ * }
+ * ```
+ *
+ * ## Rules
+ * - **Values**: treat the value as opaque text, byte for byte (no trimming, no re-encoding).
+ *   `read()` resolves `undefined` or `null` when nothing is stored. `write()` replaces the value
+ *   as a whole: a reader at any moment sees the old value or the new one, never part of one.
+ * - **`signal`**: every primitive gets `options.signal`. Check `signal?.throwIfAborted()` before
+ *   starting; pass the signal on to the SDK call when it takes one (fetch, the AWS SDK's
+ *   `abortSignal`); and when you wait yourself (a lease, a retry pause), stop as soon as it
+ *   aborts and reject with `signal.reason` (`pollUntil` does both). Never leave work running that
+ *   changes the store after the call has rejected.
+ * - **Bad configuration**: throw a `ConfigurationError` coded `backend_invalid_config` from the
+ *   constructor (or, if only the store can tell, from the first call), with a message that says
+ *   what is wrong and how to fix it. Check every option there, once.
+ * - **Store failures**: let the driver's error propagate, or throw your own. Core wraps anything
+ *   that is not an `O365Error` in a `TokenBackendError` coded `backend_io` and keeps the driver's
+ *   error as `cause` (redacted, never showing the value). To throw one yourself:
+ *   `new TokenBackendError(this.name, "backend_io", "what failed and what to do", { cause: error })`.
+ * - **Leases**: `acquireLease` rejects with a `TokenBackendError` coded `lease_timeout` after
+ *   `waitMs`, and a lease's `renew()` with one coded `lease_lost` when another holder took it over.
+ *   A lease taken just as `signal` aborted is released before rejecting (or returned).
+ * - **Secrets**: never put the stored value, or anything read from it, in a message, a `cause`
+ *   you build, a property or a log line.
+ *
+ * ## Optional capabilities, each an extra method (add them with `override`)
+ * - `readVersioned()` + `writeIfVersion()`: compare-and-set on a version the store keeps (an
+ *   ETag, a row version, a content hash). Saves then never overwrite another process's newer
+ *   value: core merges, entry by entry, and tries again.
+ * - `acquireLease()`: a lock that expires by itself; with it, processes sharing the store refresh
+ *   a token once per expiry between them (`pollUntil` helps write the wait).
+ * - `quarantine()`: moves an unreadable value aside, so the next sign-in starts clean without
+ *   destroying evidence. Without it, core reports an unreadable value as `backend_corrupt` and
+ *   no save writes over it until it is deleted.
+ * - `shouldRefreshToken()`: python-o365's hook (`true` = refresh now, `false` = another process
+ *   did: reload and use its tokens, `null` = this backend already refreshed).
+ *
+ * Prove a backend with `@o365/backend-test-suite`: one call registers the conformance suite.
+ */
 export interface TokenStorage {
 	/** Short stable name used in errors and logs, e.g. `"fs"`, `"memory"`. */
 	readonly name: string;
-	/** The stored value, or `undefined` when nothing is stored. */
-	read(options?: StorageCallOptions): Promise<string | undefined>;
+	/** The stored value, or `undefined` (or `null`, as Redis clients answer) when nothing is stored. */
+	read(options?: StorageCallOptions): Promise<string | undefined | null>;
 	/** Replaces the stored value as a whole; readers never see a partial value. */
 	write(value: string, options?: StorageCallOptions): Promise<void>;
 	/** Removes the stored value; `true` if there was one. */
@@ -118,8 +192,8 @@ export interface TokenStorage {
 
 	// Optional capabilities. Implement both versioned methods or neither.
 
-	/** Compare-and-set, read side: the value with its version, or `undefined` when nothing is stored. */
-	readVersioned?(options?: StorageCallOptions): Promise<VersionedValue | undefined>;
+	/** Compare-and-set, read side: the value with its version, or `undefined` (or `null`) when nothing is stored. */
+	readVersioned?(options?: StorageCallOptions): Promise<VersionedValue | undefined | null>;
 	/**
 	 * Compare-and-set, write side: replaces the value only if the stored version is still
 	 * `expectedVersion` (`null`: only if nothing is stored), atomically. Resolves the new version,
