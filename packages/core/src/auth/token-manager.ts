@@ -163,9 +163,10 @@ export class TokenManager {
 			);
 		}
 		if (!force && !this.#needsRefresh(account.username)) {
-			const cached = await this.#silent(account.username, account.home_account_id, false, claims);
-			await this.#saveIfChanged();
-			return cached;
+			// Served from the stored token, not through MSAL: MSAL would refresh on its own clock
+			// (300 s early, rounded) a moment later, here, outside the lease and the hook.
+			const stored = this.#storedToken(account.username);
+			if (stored !== undefined) return stored;
 		}
 		if (askHook && claims === undefined) {
 			const decision = await backend.shouldRefreshToken(
@@ -203,15 +204,24 @@ export class TokenManager {
 	async #adoptStored(username: string, decision: false | null): Promise<TokenResult> {
 		const { backend } = this.#options;
 		if (!backend.hasStateChanged) await backend.loadToken();
-		const token = backend.getAccessToken({ username });
-		const expiresAt = Number(token?.expires_on) * 1000;
-		if (token === undefined || !(expiresAt > Date.now())) {
+		const stored = this.#storedToken(username);
+		if (stored === undefined) {
 			const who = decision === false ? "another process refreshed it" : "the backend refreshed it itself";
+			const state = backend.getAccessToken({ username }) === undefined ? "missing" : "expired";
 			throw new AuthenticationError(
 				"token_request_failed",
-				`the token backend's shouldRefreshToken() answered ${String(decision)} (${who}), but the stored access token for '${username}' is ${token === undefined ? "missing" : "expired"}; nothing was refreshed here. Make the hook answer true when this process should refresh.`,
+				`the token backend's shouldRefreshToken() answered ${String(decision)} (${who}), but the stored access token for '${username}' is ${state}; nothing was refreshed here. Make the hook answer true when this process should refresh.`,
 			);
 		}
+		return stored;
+	}
+
+	/** The stored access token of `username` as a result, unless it is missing or expired. */
+	#storedToken(username: string): TokenResult | undefined {
+		const { backend } = this.#options;
+		const token = backend.getAccessToken({ username });
+		const expiresAt = Number(token?.expires_on) * 1000;
+		if (token === undefined || !(expiresAt > Date.now())) return undefined;
 		const account = backend.getAccount({ username });
 		const refreshOn = Number(token.refresh_on) * 1000;
 		return {
@@ -265,8 +275,8 @@ export class TokenManager {
 				);
 			}
 			// Another process may have refreshed while we waited: then its token is used as it is.
-			const refresh = force || this.#needsRefresh(username);
-			result = await this.#silent(username, account.home_account_id, refresh, claims);
+			const adopted = force || this.#needsRefresh(username) ? undefined : this.#storedToken(username);
+			result = adopted ?? (await this.#silent(username, account.home_account_id, true, claims));
 			await renewal.stop();
 			if (this.#options.storeTokenAfterRefresh && backend.hasStateChanged) {
 				if (renewal.lost && backend.writeIfVersion === undefined) {
