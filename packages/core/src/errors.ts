@@ -50,7 +50,10 @@ export class O365Error extends Error {
 	readonly code: O365ErrorCode;
 
 	constructor(code: O365ErrorCode, message: string, options: O365ErrorOptions = {}) {
-		super(redactSecrets(message), options.cause === undefined ? undefined : { cause: safeCause(options.cause) });
+		super(
+			redactSecrets(message),
+			options.cause === undefined ? undefined : { cause: safeCause(options.cause) },
+		);
 		this.code = code;
 	}
 }

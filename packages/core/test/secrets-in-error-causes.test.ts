@@ -1,6 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
-import { type CacheDocument, MemoryTokenBackend, O365Error, rememberSecret, TokenBackendError } from "@o365/core";
+import {
+	type CacheDocument,
+	MemoryTokenBackend,
+	O365Error,
+	rememberSecret,
+	TokenBackendError,
+} from "@o365/core";
 import { describe, expect, it } from "vitest";
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -62,9 +68,16 @@ class PrismaClientValidationError extends Error {
 
 /** Every message in the chain, the inspect output with hidden fields, and the JSON. */
 function everythingIn(error: unknown): string {
-	const parts = [inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true }), JSON.stringify(error)];
+	const parts = [
+		inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+		JSON.stringify(error),
+	];
 	const seen = new Set<unknown>();
-	for (let current: unknown = error; current instanceof Error && !seen.has(current); current = current.cause) {
+	for (
+		let current: unknown = error;
+		current instanceof Error && !seen.has(current);
+		current = current.cause
+	) {
 		seen.add(current);
 		parts.push(current.message, current.stack ?? "", JSON.stringify(current), ...Object.keys(current));
 		for (const key of Reflect.ownKeys(current)) {

@@ -46,7 +46,8 @@ function cache(accessToken: Record<string, unknown> = {}): Record<string, unknow
 }
 
 const withoutSecret = cache();
-delete ((withoutSecret.AccessToken as Record<string, Record<string, unknown>>).a as Record<string, unknown>).secret;
+delete ((withoutSecret.AccessToken as Record<string, Record<string, unknown>>).a as Record<string, unknown>)
+	.secret;
 
 /** Documents that are JSON but not an MSAL token cache: each must be refused as backend_corrupt. */
 const HOSTILE: Array<[string, string]> = [
@@ -80,7 +81,10 @@ const HOSTILE: Array<[string, string]> = [
 		"an account without a username",
 		JSON.stringify({ ...cache(), Account: { x: { ...account(), username: undefined } } }),
 	],
-	["an account whose username is a number", JSON.stringify({ ...cache(), Account: { x: { ...account(), username: 1 } } })],
+	[
+		"an account whose username is a number",
+		JSON.stringify({ ...cache(), Account: { x: { ...account(), username: 1 } } }),
+	],
 	["app metadata that is a string", JSON.stringify({ ...cache(), AppMetadata: { m: "x" } })],
 	["an unknown section that is a number", JSON.stringify({ ...cache(), Extra: 1 })],
 ];

@@ -33,7 +33,12 @@ export function redactCause(cause: unknown, redact: (text: string) => string): u
 	}
 }
 
-function copyCause(cause: unknown, redact: (text: string) => string, depth: number, seen: Map<object, unknown>) {
+function copyCause(
+	cause: unknown,
+	redact: (text: string) => string,
+	depth: number,
+	seen: Map<object, unknown>,
+) {
 	if (typeof cause === "string") return redact(cause);
 	if (cause === null || typeof cause !== "object") {
 		return typeof cause === "function" || typeof cause === "symbol" ? String(typeof cause) : cause;
