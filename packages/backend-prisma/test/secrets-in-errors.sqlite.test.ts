@@ -27,7 +27,7 @@ describe("PrismaTokenBackend on SQLite: no secret in a driver error", () => {
 		const drifted = fx.db.prisma.$extends({
 			query: {
 				o365Token: {
-					$allOperations({ args, query }) {
+					$allOperations({ args, query }: { args: unknown; query: (args: unknown) => Promise<unknown> }) {
 						const { data, create, update } = args as Record<string, Record<string, unknown> | undefined>;
 						for (const fields of [data, create, update]) {
 							if (fields !== undefined && "value" in fields) {
