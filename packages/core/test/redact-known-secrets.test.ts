@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
-import { AuthenticationError, GraphError, redactSecrets } from "@o365/core";
+import { AuthenticationError, GraphError, redactSecrets, rememberSecret } from "@o365/core";
 import { beforeEach, describe, expect, it } from "vitest";
+import { rememberToken } from "../src/utils/known-secrets.js";
 import { useFakeGraph } from "./helpers/fake-graph.js";
 import { WEB_APP } from "./helpers/fake-platform.js";
 
@@ -72,6 +74,19 @@ describe("redaction by value: the client secret and the tokens held", () => {
 		const redacted = redactSecrets(`the grant ${cut}… was refused`);
 		expect(redacted).not.toContain(cut.slice(0, 16));
 		expect(redacted).toMatch(/^the grant .*was refused$/);
+	});
+
+	it("redacts every remembered token, adjacent ones too, forgets the oldest beyond 512, and keeps credentials", () => {
+		const credential = `app-credential-${randomBytes(12).toString("hex")}`;
+		rememberSecret(credential);
+		const values = Array.from({ length: 600 }, (_, i) => `v${i}-${randomBytes(12).toString("hex")}`);
+		for (const value of values) rememberToken(value);
+		const [first, last, before] = [values[0], values[599], values[598]] as string[];
+		expect(redactSecrets(`a ${last}${before} b`)).toBe("a [redacted][redacted] b");
+		expect(redactSecrets(`old ${first}`)).toBe(`old ${first}`);
+		expect(redactSecrets(`key ${credential}`)).toBe("key [redacted]");
+		rememberSecret("short");
+		expect(redactSecrets("a short word")).toBe("a short word");
 	});
 
 	it("leaves short and ordinary words alone", () => {

@@ -4,7 +4,7 @@
  * moves between them. Field names are MSAL's snake_case; times are epoch seconds as strings.
  */
 
-import { rememberSecret } from "../utils/known-secrets.js";
+import { rememberToken } from "../utils/known-secrets.js";
 
 export interface CachedAccount {
 	home_account_id: string;
@@ -64,7 +64,7 @@ export type CacheDocumentProblem = "not_json" | "not_an_object" | "legacy_format
  * truncated or hand-edited cache — is refused rather than used or overwritten. Fields and
  * sections beyond these are kept as they are, so documents round-trip byte for byte. Missing
  * sections are added (MSAL Python omits empty ones). The secrets of an accepted document are
- * remembered for redaction (`rememberSecret`).
+ * remembered for redaction (`rememberToken`).
  */
 export function parseCacheDocument(text: string): CacheDocument | CacheDocumentProblem {
 	let value: unknown;
@@ -85,7 +85,7 @@ export function parseCacheDocument(text: string): CacheDocument | CacheDocumentP
 	}
 	const parsed = document as unknown as CacheDocument;
 	for (const section of CREDENTIAL_SECTIONS) {
-		for (const entry of Object.values(parsed[section])) rememberSecret(entry.secret);
+		for (const entry of Object.values(parsed[section])) rememberToken(entry.secret);
 	}
 	return parsed;
 }
