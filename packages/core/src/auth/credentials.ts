@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../errors.js";
 import { nodeCrypto } from "../utils/builtins.js";
+import { rememberSecret } from "../utils/known-secrets.js";
 
 /** An app's certificate credential: the private key and the certificate's thumbprint. */
 export interface CertificateCredential {
@@ -120,6 +121,7 @@ function parseCertificate(value: unknown): ClientCredential {
 		);
 	}
 	const passphrase = typeof cert.passphrase === "string" ? cert.passphrase : undefined;
+	rememberSecret(passphrase);
 	let privateKey: string;
 	try {
 		// Normalises PKCS#1 and encrypted keys to the unencrypted PKCS#8 PEM msal-node signs with.
