@@ -33,7 +33,6 @@ import { getCloud } from "./protocol/clouds.js";
 import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
 import type { Protocol } from "./protocol/protocol.js";
 import { raceSignal } from "./utils/abort.js";
-import { rememberSecret } from "./utils/known-secrets.js";
 
 /**
  * python-o365's `Connection`: signs in with msal-node, keeps the tokens in the token backend and
@@ -64,7 +63,6 @@ export class Connection {
 		const cloudName = options.cloud ?? "global";
 		const cloud = getCloud(cloudName);
 		const parsed = parseCredentials(credentials, authFlowType);
-		if (parsed.credential.kind === "secret") rememberSecret(parsed.credential.secret);
 		this.clientId = parsed.clientId;
 		this.authFlowType = authFlowType;
 		this.tenantId = validateTenant(options.tenantId, authFlowType);

@@ -84,6 +84,7 @@ export function parseCredentials(credentials: unknown, flow: AuthFlowType): Pars
 				"the client secret is empty; pass the secret's Value (not its ID) from Certificates & secrets.",
 			);
 		}
+		rememberSecret(secret);
 		return { clientId, credential: { kind: "secret", secret } };
 	}
 	return { clientId, credential: parseCertificate(secret) };
