@@ -122,14 +122,16 @@ describe("the token cache is parsed strictly", () => {
 		expect(error).toMatchObject({ code: "backend_corrupt" });
 	});
 
-	it("isAuthenticated() is false, not true, when the stored expiry is garbage", async () => {
-		const backend = new MemoryTokenBackend();
+	it("isAuthenticated() is not true when the stored expiry is garbage: backend_corrupt, then false once moved aside", async () => {
+		const backend = new QuarantiningBackend();
 		const stored = cache({ expires_on: "abc" });
 		delete stored.RefreshToken;
 		await backend.write(JSON.stringify(stored));
 		const app = new Account(["app", "app-secret-value"], { tokenBackend: backend, tenantId: "tid-1" });
 		const answer = await app.isAuthenticated().catch((e: unknown) => e);
-		expect(answer).not.toBe(true);
+		expect(answer).toBeInstanceOf(TokenBackendError);
+		expect(answer).toMatchObject({ code: "backend_corrupt" });
+		expect(await app.isAuthenticated()).toBe(false);
 	});
 
 	it("accepts what MSAL writes beyond the known fields, and round-trips it byte for byte", async () => {
@@ -143,6 +145,13 @@ describe("the token cache is parsed strictly", () => {
 					last_modification_app: "o365",
 					tenantProfiles: [{ tenantId: "tid-1", localAccountId: "oid-adele", isHomeTenant: true }],
 					account_source: "authorization_code",
+				},
+				"oid-megan.tid-1-login.idp.test-": {
+					...account(),
+					home_account_id: "oid-megan.tid-1",
+					username: "",
+					realm: null,
+					local_account_id: null,
 				},
 			},
 			IdToken: { i: credential("IdToken", { realm: "tid-1", last_modification_time: "1700000000" }) },
@@ -162,7 +171,7 @@ describe("the token cache is parsed strictly", () => {
 				}),
 				app: credential("AccessToken", {
 					home_account_id: null,
-					realm: "tid-1",
+					realm: null,
 					target: "https://graph.microsoft.com/.default",
 					cached_at: NOW,
 					expires_on: NOW + 3600,

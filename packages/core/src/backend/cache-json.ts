@@ -9,8 +9,10 @@ import { rememberToken } from "../utils/known-secrets.js";
 export interface CachedAccount {
 	home_account_id: string;
 	environment: string;
-	realm: string;
-	local_account_id: string;
+	/** `null` in some MSAL Python documents. */
+	realm: string | null;
+	/** `null` in some MSAL Python documents. */
+	local_account_id: string | null;
 	username: string;
 	authority_type: string;
 	name?: string;
@@ -25,8 +27,8 @@ export interface CachedCredential {
 	credential_type: string;
 	client_id: string;
 	secret: string;
-	realm?: string;
-	target?: string;
+	realm?: string | null;
+	target?: string | null;
 	cached_at?: string;
 	expires_on?: string;
 	extended_expires_on?: string;
@@ -99,9 +101,11 @@ const MAX_EPOCH_SECONDS = 8.64e12;
 const ENTRY_CHECKS: Record<(typeof CACHE_SECTIONS)[number], (entry: unknown) => boolean> = {
 	Account: (entry) =>
 		isRecord(entry) &&
-		["home_account_id", "environment", "realm", "local_account_id", "username", "authority_type"].every(
-			(field) => typeof entry[field] === "string",
+		["home_account_id", "environment", "username", "authority_type"].every((field) =>
+			isString(entry[field]),
 		) &&
+		// MSAL Python writes null where it had no value.
+		["realm", "local_account_id"].every((field) => isStringOrNull(entry[field])) &&
 		optional(entry, ["name", "client_info"], isString) &&
 		optional(entry, ["last_modification_time"], isEpochSeconds),
 	IdToken: (entry) => isCredential(entry),
@@ -110,7 +114,10 @@ const ENTRY_CHECKS: Record<(typeof CACHE_SECTIONS)[number], (entry: unknown) => 
 	AppMetadata: (entry) => isRecord(entry) && isString(entry.client_id) && isString(entry.environment),
 };
 
-/** A token entry: its secret, whose it is, and well-formed optional fields (MSAL Python writes `home_account_id: null` for app tokens). */
+/**
+ * A token entry: its secret, whose it is, and well-formed optional fields. MSAL Python writes
+ * null where it had no value (`home_account_id` of app tokens, `realm` without a token endpoint).
+ */
 function isCredential(entry: unknown): entry is Record<string, unknown> {
 	return (
 		isRecord(entry) &&
@@ -118,8 +125,9 @@ function isCredential(entry: unknown): entry is Record<string, unknown> {
 		isString(entry.environment) &&
 		isString(entry.credential_type) &&
 		isString(entry.client_id) &&
-		(entry.home_account_id === null || isString(entry.home_account_id)) &&
-		optional(entry, ["realm", "target", "token_type", "family_id"], isString) &&
+		isStringOrNull(entry.home_account_id) &&
+		optional(entry, ["realm", "target"], isStringOrNull) &&
+		optional(entry, ["token_type", "family_id"], isString) &&
 		optional(
 			entry,
 			["cached_at", "expires_on", "extended_expires_on", "refresh_on", "last_modification_time"],
@@ -142,6 +150,10 @@ function isString(value: unknown): value is string {
 	return typeof value === "string";
 }
 
+function isStringOrNull(value: unknown): value is string | null {
+	return value === null || typeof value === "string";
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -151,7 +163,7 @@ export function isCacheDocumentEmpty(document: CacheDocument): boolean {
 }
 
 /** Space-separated `target` → scopes, optionally without the OIDC scopes MSAL adds itself. */
-export function splitTarget(target: string | undefined, removeReserved: boolean): string[] {
+export function splitTarget(target: string | null | undefined, removeReserved: boolean): string[] {
 	const scopes = (target ?? "").split(" ").filter((scope) => scope.length > 0);
 	return removeReserved ? scopes.filter((scope) => !RESERVED_TOKEN_SCOPES.has(scope.toLowerCase())) : scopes;
 }
