@@ -193,7 +193,7 @@ describe("the token cache is parsed strictly", () => {
 		await backend.write(text);
 		expect(await backend.loadToken()).toBe(true);
 		expect(backend.serialize()).toBe(text);
-		expect(backend.tokenIsExpired()).toBe(false);
+		expect(backend.tokenIsExpired({ username: "adele@contoso.test" })).toBe(false);
 	});
 
 	it("accepts MSAL Python's document with only some sections, and an empty one", async () => {
