@@ -386,7 +386,8 @@ function describe(error: unknown, value?: string): string {
 
 /** `text` without the stored value, as written or as quoted in a JSON string. */
 function withoutValue(text: string, value: string | undefined): string {
-	if (value === undefined || value.length === 0) return text;
+	// A value too short to be a token cache would only mangle the message.
+	if (value === undefined || value.length < 16) return text;
 	const quoted = JSON.stringify(value).slice(1, -1);
 	return text.split(value).join("[the stored value]").split(quoted).join("[the stored value]");
 }

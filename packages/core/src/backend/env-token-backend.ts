@@ -15,10 +15,10 @@ export interface EnvTokenBackendOptions extends BaseTokenBackendOptions {
 	/**
 	 * Whether the token stays in the environment, where every child process (`spawn`, `exec`,
 	 * `fork`, workers started with the environment) inherits it, refresh token included. `true`
-	 * is python-o365's behaviour. `false` moves the value out of the environment when the
-	 * backend is created and keeps it, and every later save, in memory private to this process (shared by
-	 * the `EnvTokenBackend`s that use the same `env` and variable): children never see it.
-	 * A value set in the environment later is taken in, and removed, on the next read.
+	 * is python-o365's behaviour. `false` moves the value out of the environment when the backend
+	 * is created, and keeps it and every later save in memory private to this process (shared by
+	 * the `EnvTokenBackend`s that use the same `env` and variable): children never see it. A value
+	 * set in the environment later is taken in, and removed from the environment, on the next read.
 	 * @default true
 	 */
 	inheritable?: boolean;
