@@ -15,3 +15,18 @@ testTokenBackend({
 		{ name: "an empty tokenEnvName", build: () => new EnvTokenBackend({ env, tokenEnvName: "" }) },
 	],
 });
+
+// The same contract when the value is kept out of the environment children inherit.
+const privateEnv: NodeJS.ProcessEnv = {};
+
+testTokenBackend({
+	name: "env (inheritable: false)",
+	create: () =>
+		new EnvTokenBackend({ env: privateEnv, tokenEnvName: "O365_SUITE_TOKEN", inheritable: false }),
+	badConfigurations: [
+		{
+			name: "an inheritable that is not a boolean",
+			build: () => new EnvTokenBackend({ env: privateEnv, inheritable: "false" as unknown as boolean }),
+		},
+	],
+});

@@ -2,8 +2,12 @@
  * Every error this library throws is an {@link O365Error} with a stable, machine-readable `code`.
  * Messages say what was wrong and how to fix it, and never carry a token, a secret, a private key
  * or an Authorization header: anything that came from a server or a lower library passes through
- * {@link redactSecrets} first and is kept, unredacted, only as `cause`.
+ * {@link redactSecrets} first. A lower layer's error is kept as `cause` only as a redacted copy
+ * (see `utils/redacted-cause.ts`): its class name, reason and codes, never the data it quoted.
  */
+
+import { redactKnownSecrets } from "./utils/known-secrets.js";
+import { redactCause } from "./utils/redacted-cause.js";
 
 /** Stable error codes. New codes may be added in minor versions; existing ones never change meaning. */
 export type O365ErrorCode =
@@ -47,7 +51,10 @@ export class O365Error extends Error {
 	readonly code: O365ErrorCode;
 
 	constructor(code: O365ErrorCode, message: string, options: O365ErrorOptions = {}) {
-		super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
+		super(
+			redactSecrets(message),
+			options.cause === undefined ? undefined : { cause: safeCause(options.cause) },
+		);
 		this.code = code;
 	}
 }
@@ -167,13 +174,19 @@ const SECRET_FIELD =
 const PEM = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
 
 /**
- * Removes anything that looks like a credential from text meant for a message or a log line:
- * JWTs, `Bearer …`/`Basic …` values, PEM blocks and `name=value` pairs of secret-bearing fields.
+ * Removes every credential from text meant for a message or a log line: the secrets this process
+ * holds (client secret, password, stored tokens; see `rememberSecret`), then anything that looks
+ * like one: JWTs, `Bearer …`/`Basic …` values, PEM blocks and `name=value` pairs of secret fields.
  */
 export function redactSecrets(text: string): string {
-	return text
+	return redactKnownSecrets(text)
 		.replace(PEM, "[redacted key]")
 		.replace(JWT, "[redacted token]")
 		.replace(BEARER, "$1 [redacted]")
 		.replace(SECRET_FIELD, "$1$2[redacted]");
+}
+
+/** An `O365Error`'s cause: another `O365Error` is safe as it is; anything else is a redacted copy. */
+function safeCause(cause: unknown): unknown {
+	return cause instanceof O365Error ? cause : redactCause(cause, redactSecrets);
 }

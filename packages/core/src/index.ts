@@ -71,3 +71,4 @@ export {
 } from "./protocol/scopes.js";
 export { getIanaTimezone, getWindowsTimezone } from "./protocol/timezones.js";
 export { toCamelCase, toPascalCase, toSnakeCase } from "./utils/casing.js";
+export { rememberSecret } from "./utils/known-secrets.js";

@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../errors.js";
 import { nodeCrypto } from "../utils/builtins.js";
+import { rememberSecret } from "../utils/known-secrets.js";
 
 /** An app's certificate credential: the private key and the certificate's thumbprint. */
 export interface CertificateCredential {
@@ -93,6 +94,7 @@ export function parseCredentials(credentials: unknown, flow: AuthFlowType): Pars
 				"the client secret is empty; pass the secret's Value (not its ID) from Certificates & secrets.",
 			);
 		}
+		rememberSecret(secret);
 		return { clientId, credential: { kind: "secret", secret } };
 	}
 	return { clientId, credential: parseCertificate(secret) };
@@ -130,6 +132,7 @@ function parseCertificate(value: unknown): ClientCredential {
 		);
 	}
 	const passphrase = typeof cert.passphrase === "string" ? cert.passphrase : undefined;
+	rememberSecret(passphrase);
 	let privateKey: string;
 	try {
 		// Normalises PKCS#1 and encrypted keys to the unencrypted PKCS#8 PEM msal-node signs with.

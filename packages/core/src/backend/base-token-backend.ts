@@ -1,4 +1,5 @@
-import { O365Error, TokenBackendError } from "../errors.js";
+import { O365Error, redactSecrets, TokenBackendError } from "../errors.js";
+import { redactCause } from "../utils/redacted-cause.js";
 import { sleep } from "../utils/sleep.js";
 import {
 	type CacheDocument,
@@ -354,7 +355,7 @@ export abstract class BaseTokenBackend implements TokenBackend {
 			if (error instanceof O365Error || (signal?.aborted && error === signal.reason) || isAbort(error))
 				throw error;
 			throw new TokenBackendError(this.name, "backend_io", `could not ${what}: ${describe(error, value)}`, {
-				cause: error,
+				cause: causeWithoutValue(error, value),
 			});
 		}
 	}
@@ -394,27 +395,32 @@ function isAbort(error: unknown): boolean {
 	return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
 }
 
-/** Longest part of a storage error's own message quoted in ours. */
-const MAX_QUOTED_CHARS = 300;
+/** Longest storage error message quoted whole in ours; a longer one keeps its start and its end. */
+const MAX_QUOTED_CHARS = 1200;
 
 /**
- * An error's code and message, for wrapping. A driver may quote the statement it ran: its message
- * is cut short, and withheld entirely when it repeats any part of the value being written.
+ * An error's code and message, for wrapping, with the value being written (which a driver may
+ * quote, Prisma does) replaced and every secret redacted. A long message keeps its start and its
+ * end, where drivers put their reason.
  */
 function describe(error: unknown, value?: string): string {
-	const raw = error instanceof Error ? error.message : String(error);
-	let message = raw.length > MAX_QUOTED_CHARS ? `${raw.slice(0, MAX_QUOTED_CHARS)}…` : raw;
-	if (value !== undefined && quotes(message, value))
-		message = "(message withheld: it quoted the stored value)";
+	let message = withoutValue(error instanceof Error ? error.message : String(error), value);
+	if (message.length > MAX_QUOTED_CHARS) {
+		message = `${message.slice(0, MAX_QUOTED_CHARS / 4)} … ${message.slice(-(MAX_QUOTED_CHARS * 3) / 4)}`;
+	}
 	const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
 	return typeof code === "string" ? `${code}: ${message}` : message;
 }
 
-/** Whether `message` contains any 32-character stretch of `value`. */
-function quotes(message: string, value: string): boolean {
-	const window = 32;
-	for (let start = 0; start + window <= message.length; start += window / 2) {
-		if (value.includes(message.slice(start, start + window))) return true;
-	}
-	return false;
+/** `text` without the stored value, as written or as quoted in a JSON string. */
+function withoutValue(text: string, value: string | undefined): string {
+	// A value too short to be a token cache would only mangle the message.
+	if (value === undefined || value.length < 16) return text;
+	const quoted = JSON.stringify(value).slice(1, -1);
+	return text.split(value).join("[the stored value]").split(quoted).join("[the stored value]");
+}
+
+/** A lower error as `cause`: a redacted copy without the stored value (see `redactCause`). */
+function causeWithoutValue(error: unknown, value: string | undefined): unknown {
+	return redactCause(error, (text) => redactSecrets(withoutValue(text, value)));
 }

@@ -4,11 +4,15 @@
  * moves between them. Field names are MSAL's snake_case; times are epoch seconds as strings.
  */
 
+import { rememberToken } from "../utils/known-secrets.js";
+
 export interface CachedAccount {
 	home_account_id: string;
 	environment: string;
-	realm: string;
-	local_account_id: string;
+	/** `null` in some MSAL Python documents. */
+	realm: string | null;
+	/** `null` in some MSAL Python documents. */
+	local_account_id: string | null;
 	username: string;
 	authority_type: string;
 	name?: string;
@@ -17,13 +21,14 @@ export interface CachedAccount {
 }
 
 export interface CachedCredential {
-	home_account_id: string;
+	/** `null` in MSAL Python's app-only tokens. */
+	home_account_id: string | null;
 	environment: string;
 	credential_type: string;
 	client_id: string;
 	secret: string;
-	realm?: string;
-	target?: string;
+	realm?: string | null;
+	target?: string | null;
 	cached_at?: string;
 	expires_on?: string;
 	extended_expires_on?: string;
@@ -55,8 +60,13 @@ export function emptyCacheDocument(): CacheDocument {
 export type CacheDocumentProblem = "not_json" | "not_an_object" | "legacy_format";
 
 /**
- * Parses a stored value into a cache document. Missing sections are added (MSAL Python omits
- * empty ones); anything that is not a JSON object is reported, never repaired.
+ * Parses a stored value into a cache document, strictly: every section and entry is checked for
+ * the fields this library and MSAL read (strings where MSAL writes strings, expiries that are
+ * whole epoch seconds), so that a file that is not a token cache — someone's `settings.json`, a
+ * truncated or hand-edited cache — is refused rather than used or overwritten. Fields and
+ * sections beyond these are kept as they are, so documents round-trip byte for byte. Missing
+ * sections are added (MSAL Python omits empty ones). The secrets of an accepted document are
+ * remembered for redaction (`rememberToken`).
  */
 export function parseCacheDocument(text: string): CacheDocument | CacheDocumentProblem {
 	let value: unknown;
@@ -65,16 +75,87 @@ export function parseCacheDocument(text: string): CacheDocument | CacheDocumentP
 	} catch {
 		return "not_json";
 	}
-	if (value === null || typeof value !== "object" || Array.isArray(value)) return "not_an_object";
-	const record = value as Record<string, unknown>;
+	if (!isRecord(value)) return "not_an_object";
 	// python-o365 before 2.1 stored the flat OAuth response.
-	if ("access_token" in record || "refresh_token" in record) return "legacy_format";
+	if ("access_token" in value || "refresh_token" in value) return "legacy_format";
 	const document = emptyCacheDocument() as unknown as Record<string, unknown>;
-	for (const [section, entries] of Object.entries(record)) {
-		if (entries === null || typeof entries !== "object" || Array.isArray(entries)) return "not_an_object";
+	for (const [section, entries] of Object.entries(value)) {
+		if (!isRecord(entries)) return "not_an_object";
+		const check = ENTRY_CHECKS[section as keyof typeof ENTRY_CHECKS] ?? isRecord;
+		for (const entry of Object.values(entries)) if (!check(entry)) return "not_an_object";
 		document[section] = entries;
 	}
-	return document as unknown as CacheDocument;
+	const parsed = document as unknown as CacheDocument;
+	for (const section of CREDENTIAL_SECTIONS) {
+		for (const entry of Object.values(parsed[section])) rememberToken(entry.secret);
+	}
+	return parsed;
+}
+
+const CREDENTIAL_SECTIONS = ["IdToken", "AccessToken", "RefreshToken"] as const;
+
+/** The latest epoch second a `Date` can hold. */
+const MAX_EPOCH_SECONDS = 8.64e12;
+
+/** What each known section's entries must be; unknown sections need only hold objects. */
+const ENTRY_CHECKS: Record<(typeof CACHE_SECTIONS)[number], (entry: unknown) => boolean> = {
+	Account: (entry) =>
+		isRecord(entry) &&
+		["home_account_id", "environment", "username", "authority_type"].every((field) =>
+			isString(entry[field]),
+		) &&
+		// MSAL Python writes null where it had no value.
+		["realm", "local_account_id"].every((field) => isStringOrNull(entry[field])) &&
+		optional(entry, ["name", "client_info"], isString) &&
+		optional(entry, ["last_modification_time"], isEpochSeconds),
+	IdToken: (entry) => isCredential(entry),
+	AccessToken: (entry) => isCredential(entry) && isEpochSeconds(entry.expires_on),
+	RefreshToken: (entry) => isCredential(entry),
+	AppMetadata: (entry) => isRecord(entry) && isString(entry.client_id) && isString(entry.environment),
+};
+
+/**
+ * A token entry: its secret, whose it is, and well-formed optional fields. MSAL Python writes
+ * null where it had no value (`home_account_id` of app tokens, `realm` without a token endpoint).
+ */
+function isCredential(entry: unknown): entry is Record<string, unknown> {
+	return (
+		isRecord(entry) &&
+		isString(entry.secret) &&
+		isString(entry.environment) &&
+		isString(entry.credential_type) &&
+		isString(entry.client_id) &&
+		isStringOrNull(entry.home_account_id) &&
+		optional(entry, ["realm", "target"], isStringOrNull) &&
+		optional(entry, ["token_type", "family_id"], isString) &&
+		optional(
+			entry,
+			["cached_at", "expires_on", "extended_expires_on", "refresh_on", "last_modification_time"],
+			isEpochSeconds,
+		)
+	);
+}
+
+/** Whole, non-negative epoch seconds that a `Date` can hold: MSAL writes strings, some writers numbers. */
+function isEpochSeconds(value: unknown): boolean {
+	if (typeof value === "string") return /^\d{1,13}$/.test(value) && Number(value) <= MAX_EPOCH_SECONDS;
+	return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 && value <= MAX_EPOCH_SECONDS;
+}
+
+function optional(entry: Record<string, unknown>, fields: string[], check: (value: unknown) => boolean) {
+	return fields.every((field) => entry[field] === undefined || check(entry[field]));
+}
+
+function isString(value: unknown): value is string {
+	return typeof value === "string";
+}
+
+function isStringOrNull(value: unknown): value is string | null {
+	return value === null || typeof value === "string";
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 export function isCacheDocumentEmpty(document: CacheDocument): boolean {
@@ -82,7 +163,7 @@ export function isCacheDocumentEmpty(document: CacheDocument): boolean {
 }
 
 /** Space-separated `target` → scopes, optionally without the OIDC scopes MSAL adds itself. */
-export function splitTarget(target: string | undefined, removeReserved: boolean): string[] {
+export function splitTarget(target: string | null | undefined, removeReserved: boolean): string[] {
 	const scopes = (target ?? "").split(" ").filter((scope) => scope.length > 0);
 	return removeReserved ? scopes.filter((scope) => !RESERVED_TOKEN_SCOPES.has(scope.toLowerCase())) : scopes;
 }
