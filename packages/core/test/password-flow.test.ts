@@ -229,4 +229,14 @@ describe("password flow: each refusal is a typed AuthenticationError without the
 		expect(error.providerError.errorDescription).toMatch(/^AADSTS7000218/);
 		expect(error.message).toMatch(/Allow public client flows/);
 	});
+
+	it("an identity error that echoes the password in plain words: the password is redacted by value", async () => {
+		platform().failNext({
+			grantType: "password",
+			error: "invalid_grant",
+			errorDescription: `AADSTS50126: Error validating credentials for password ${PASSWORD}.`,
+		});
+		const error = await failure(passwordAccount());
+		expect(error.providerError.errorDescription).toMatch(/^AADSTS50126: Error validating credentials/);
+	});
 });

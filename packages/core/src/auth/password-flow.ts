@@ -10,6 +10,7 @@
 
 import { AuthenticationError, ConfigurationError } from "../errors.js";
 import { abortError } from "../utils/abort.js";
+import { rememberSecret } from "../utils/known-secrets.js";
 import type { AuthFlowType } from "./credentials.js";
 import type { MsalClient, TokenResult } from "./msal-client.js";
 
@@ -24,6 +25,7 @@ export class PasswordSignIn {
 	private constructor(username: string, password: string) {
 		this.username = username;
 		this.#password = password;
+		rememberSecret(password); // redacted by value wherever a server echoes it
 	}
 
 	/**
