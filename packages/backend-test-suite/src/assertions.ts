@@ -56,25 +56,6 @@ export function expectO365Error(error: unknown, codes: readonly O365ErrorCode[],
 	return typed;
 }
 
-/**
- * Fails if any of `values` appears in the error's message, stack, `String(error)` or
- * `JSON.stringify(error)`. The `cause` is not searched: core keeps the lower layer's error
- * there, unredacted, by design.
- */
-export function expectNoValueIn(error: unknown, values: readonly string[], what: string): void {
-	const places: Array<[string, string]> = [
-		["message", error instanceof Error ? error.message : ""],
-		["stack", error instanceof Error ? (error.stack ?? "") : ""],
-		["String(error)", String(error)],
-		["JSON.stringify(error)", JSON.stringify(error) ?? ""],
-	];
-	for (const value of values) {
-		for (const [place, text] of places) {
-			expect(text.includes(value), `${what}: a stored value leaked into the error's ${place}`).toBe(false);
-		}
-	}
-}
-
 /** Each error of the `cause` chain after `error` (at most 20, in case of a cycle). */
 function causesOf(error: unknown): unknown[] {
 	const causes: unknown[] = [];
@@ -97,8 +78,7 @@ function jsonOf(value: unknown): string {
 /**
  * Fails if any of `values` appears anywhere in the error: its message, stack, `String(error)`,
  * `JSON.stringify(error)`, `util.inspect` (own properties, hidden ones included, and the whole
- * `cause` chain), and each cause's message, stack and JSON. For errors a backend builds itself,
- * such as `lease_timeout`, where nothing justifies quoting what is stored.
+ * `cause` chain), and each cause's message, stack and JSON.
  */
 export function expectNoValueAnywhere(error: unknown, values: readonly string[], what: string): void {
 	const places: Array<[string, string]> = [

@@ -6,7 +6,6 @@ export {
 	expectHoldsUsers,
 	expectNothingStored,
 	expectNoValueAnywhere,
-	expectNoValueIn,
 	expectO365Error,
 	expectSameText,
 	usernamesOf,

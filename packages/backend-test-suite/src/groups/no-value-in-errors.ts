@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { captureError, expectNoValueAnywhere, expectNoValueIn, expectO365Error } from "../assertions.js";
+import { captureError, expectNoValueAnywhere, expectO365Error } from "../assertions.js";
 import { capabilityTest, createLeasing } from "../capabilities.js";
 import type { SuiteContext } from "../context.js";
 import { msalCacheFixture } from "../fixtures.js";
@@ -23,7 +23,7 @@ export function corruptValues(marker: string): Array<{ name: string; value: stri
 
 /**
  * A corrupt stored value makes `loadToken` reject with a typed error (`backend_corrupt`, or
- * `backend_crypto` when the instance decrypts) whose message, stack and JSON never show it.
+ * `backend_crypto` when the instance decrypts) that never shows it, causes and inspect output included.
  */
 export async function checkCorruptValueNotInError(ctx: SuiteContext): Promise<void> {
 	const marker = randomUUID();
@@ -32,7 +32,7 @@ export async function checkCorruptValueNotInError(ctx: SuiteContext): Promise<vo
 		await (await ctx.create()).write(corrupt.value);
 		const error = await captureError(async () => (await ctx.create()).loadToken(), `loading ${corrupt.name}`);
 		expectO365Error(error, ["backend_corrupt", "backend_crypto"], `loading ${corrupt.name}`);
-		expectNoValueIn(error, [marker], `the error for ${corrupt.name}`);
+		expectNoValueAnywhere(error, [marker], `the error for ${corrupt.name}`);
 	}
 }
 
@@ -78,7 +78,7 @@ export async function checkCryptoFailureNotInError(ctx: SuiteContext): Promise<v
 	};
 	const loadError = await captureError(() => reader.loadToken(), "loadToken() with a failing decrypt");
 	expectO365Error(loadError, ["backend_crypto"], "loadToken() with a failing decrypt");
-	expectNoValueIn(loadError, [marker], "the decrypt error");
+	expectNoValueAnywhere(loadError, [marker], "the decrypt error");
 	expect(await (await ctx.create()).read(), "a failed decrypt must leave the stored value").toBe(
 		`ciphertext-${marker}`,
 	);
@@ -96,7 +96,7 @@ export async function checkCryptoFailureNotInError(ctx: SuiteContext): Promise<v
 	const saveError = await captureError(() => writer.saveToken(), "saveToken() with a failing encrypt");
 	expectO365Error(saveError, ["backend_crypto"], "saveToken() with a failing encrypt");
 	const user = fixture.users[0];
-	expectNoValueIn(
+	expectNoValueAnywhere(
 		saveError,
 		user === undefined ? [] : [user.homeAccountId, user.username, user.refreshToken],
 		"the encrypt error",

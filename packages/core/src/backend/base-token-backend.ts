@@ -369,9 +369,7 @@ export abstract class BaseTokenBackend implements TokenBackend {
 				this.name,
 				"backend_crypto",
 				"the cryptography manager failed to encrypt.",
-				{
-					cause: error,
-				},
+				{ cause: causeWithoutValue(error, plaintext) },
 			);
 		}
 	}
@@ -385,7 +383,7 @@ export abstract class BaseTokenBackend implements TokenBackend {
 				this.name,
 				"backend_crypto",
 				"the stored token could not be decrypted: wrong key or tampered data. The stored value was left untouched.",
-				{ cause: error },
+				{ cause: causeWithoutValue(error, stored) },
 			);
 		}
 	}
