@@ -9,7 +9,7 @@ import {
 } from "@o365/core";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useFakeGraph } from "./helpers/fake-graph.js";
-import { REDIRECT_URI, WEB_APP } from "./helpers/fake-platform.js";
+import { DAEMON, REDIRECT_URI, WEB_APP } from "./helpers/fake-platform.js";
 
 // python-o365's shouldRefreshToken hook: `true` refresh here, `false` another process refreshed
 // (reload, use its token), `null` the backend refreshed itself. Each answer is proved by what the
@@ -151,4 +151,45 @@ describe("the shouldRefreshToken hook declines but nobody refreshed", () => {
 			expect(grants(), "refresh-token grants").toBe(0);
 		},
 	);
+});
+
+describe("the shouldRefreshToken hook on the app's own token (credentials flow), as python-o365 asks it", () => {
+	const appGrants = () => platform().tokenRequests("client_credentials").length;
+
+	function appAccount(store: MemoryTokenStore, backend = new HookedBackend({ store })) {
+		const account = new Account([DAEMON.clientId, DAEMON.clientSecret], {
+			authFlowType: "credentials",
+			tenantId: platform().tenantId,
+			tokenBackend: backend,
+			...platform().msalConfig(),
+		});
+		return { account, backend };
+	}
+
+	it("is not asked while the stored app token is fresh; true on a forced refresh gets a new token here", async () => {
+		const store = new MemoryTokenStore();
+		const { account, backend } = appAccount(store);
+		const first = await account.con.getAccessToken();
+		expect(backend.grantsWhenAnswered, "asked before the first app token").toHaveLength(1);
+		expect(await account.con.getAccessToken(), "a fresh token is reused").toBe(first);
+		platform().clearRequests();
+		await account.con.refreshToken();
+		expect(backend.grantsWhenAnswered, "asked again on the forced refresh").toHaveLength(2);
+		expect(appGrants(), "client-credentials grants after the forced refresh").toBe(1);
+		expect(await account.con.getAccessToken()).not.toBe(first);
+	});
+
+	it("false on a forced refresh: no grant here, the app token another instance stored is used", async () => {
+		const store = new MemoryTokenStore();
+		const { account, backend } = appAccount(store);
+		await account.con.getAccessToken();
+		const other = appAccount(store, new HookedBackend({ store })).account;
+		await other.con.refreshToken();
+		const theirs = await other.con.getAccessToken();
+		backend.answer = false;
+		platform().clearRequests();
+		await account.con.refreshToken();
+		expect(appGrants(), "client-credentials grants").toBe(0);
+		expect(await account.con.getAccessToken()).toBe(theirs);
+	});
 });

@@ -133,17 +133,25 @@ export class TokenManager {
 		await this.ensureLoaded();
 		const result =
 			this.#options.authFlowType === "credentials"
-				? await this.#appToken(force, claims)
+				? await this.#appToken(force, claims, askHook)
 				: await this.#userToken(force, claims, askHook);
 		this.#remember(key, result);
 		if (result.fromCache === false) this.#logToken("refreshed the access token", result);
 		return result.accessToken;
 	}
 
-	async #appToken(force: boolean, claims: string | undefined): Promise<TokenResult> {
+	async #appToken(force: boolean, claims: string | undefined, askHook: boolean): Promise<TokenResult> {
+		if (!force && !this.#needsRefresh(undefined)) {
+			const stored = this.#storedToken(undefined);
+			if (stored !== undefined) return stored;
+		}
+		if (askHook && claims === undefined) {
+			const decision = await this.#askHook(undefined);
+			if (decision !== true) return this.#adoptStored(undefined, decision);
+		}
 		const result = await this.#options.msal.appToken({
 			scopes: this.#options.appScopes,
-			forceRefresh: force,
+			forceRefresh: true,
 			claims,
 		});
 		await this.#saveIfChanged();
@@ -169,14 +177,7 @@ export class TokenManager {
 			if (stored !== undefined) return stored;
 		}
 		if (askHook && claims === undefined) {
-			const decision = await backend.shouldRefreshToken(
-				{
-					username: account.username,
-					refreshToken: (options) =>
-						this.#token({ signal: options?.signal, forceRefresh: true }, false).then(() => true),
-				},
-				{ username: account.username },
-			);
+			const decision = await this.#askHook(account.username);
 			if (decision !== true) return this.#adoptStored(account.username, decision);
 		}
 		const acquireLease = backend.acquireLease?.bind(backend);
@@ -195,13 +196,25 @@ export class TokenManager {
 		return result;
 	}
 
+	/** python-o365's `shouldRefreshToken` hook, asked before this process refreshes. */
+	#askHook(username: string | undefined): Promise<boolean | null> {
+		return this.#options.backend.shouldRefreshToken(
+			{
+				username,
+				refreshToken: (options) =>
+					this.#token({ signal: options?.signal, forceRefresh: true }, false).then(() => true),
+			},
+			username === undefined ? {} : { username },
+		);
+	}
+
 	/**
 	 * The hook answered `false` (another process refreshed and stored its token) or `null` (the
 	 * backend refreshed itself): reload and use the stored access token as it is, with no call to
 	 * MSAL, which would refresh an expired token here, outside the lease. Unsaved changes in
 	 * memory (the hook's own refresh with `storeTokenAfterRefresh` off) are newer than storage.
 	 */
-	async #adoptStored(username: string, decision: false | null): Promise<TokenResult> {
+	async #adoptStored(username: string | undefined, decision: false | null): Promise<TokenResult> {
 		const { backend } = this.#options;
 		if (!backend.hasStateChanged) await backend.loadToken();
 		const stored = this.#storedToken(username);
@@ -210,14 +223,14 @@ export class TokenManager {
 			const state = backend.getAccessToken({ username }) === undefined ? "missing" : "expired";
 			throw new AuthenticationError(
 				"token_request_failed",
-				`the token backend's shouldRefreshToken() answered ${String(decision)} (${who}), but the stored access token for '${username}' is ${state}; nothing was refreshed here. Make the hook answer true when this process should refresh.`,
+				`the token backend's shouldRefreshToken() answered ${String(decision)} (${who}), but the stored access token for ${username === undefined ? "the app" : `'${username}'`} is ${state}; nothing was refreshed here. Make the hook answer true when this process should refresh.`,
 			);
 		}
 		return stored;
 	}
 
-	/** The stored access token of `username` as a result, unless it is missing or expired. */
-	#storedToken(username: string): TokenResult | undefined {
+	/** The stored access token of `username` (the app's: `undefined`) as a result, unless it is missing or expired. */
+	#storedToken(username: string | undefined): TokenResult | undefined {
 		const { backend } = this.#options;
 		const token = backend.getAccessToken({ username });
 		const expiresAt = Number(token?.expires_on) * 1000;
@@ -343,7 +356,7 @@ export class TokenManager {
 		return backend.getRefreshToken({ username })?.secret !== refused;
 	}
 
-	#needsRefresh(username: string): boolean {
+	#needsRefresh(username: string | undefined): boolean {
 		const token = this.#options.backend.getAccessToken({ username });
 		if (token === undefined) return true;
 		// msal-node also refreshes once a server-sent `refresh_in` has passed: that decision is ours too.
