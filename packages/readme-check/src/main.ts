@@ -41,7 +41,10 @@ function main(): number {
 				skipped.push(`${document}:${snippet.line}: ${snippet.skipReason}`);
 				continue;
 			}
-			const file = path.join(scratch, `${document.replace(/[/\\.]/g, "_")}_L${snippet.line}.ts`);
+			const file = path.join(
+				scratch,
+				snippet.fileName ?? `${document.replace(/[/\\.]/g, "_")}_L${snippet.line}.ts`,
+			);
 			const header = snippet.header === "" ? [] : snippet.header.split("\n");
 			writeFileSync(file, [...header, snippet.code, "export {};", ""].join("\n"));
 			written.push({ file, document, snippet, headerLines: header.length });
