@@ -103,7 +103,13 @@ export function extractSnippets(markdown: string, documentName = "README.md"): S
 			index++;
 		}
 		if (isTypeScript) {
-			snippets.push({ line: first + 1, code: body.join("\n"), header: headers.join("\n"), skipReason, fileName });
+			snippets.push({
+				line: first + 1,
+				code: body.join("\n"),
+				header: headers.join("\n"),
+				skipReason,
+				fileName,
+			});
 		}
 		headers = [];
 		skipReason = undefined;

@@ -79,9 +79,16 @@ describe("extractSnippets", () => {
 
 describe("extractSnippets: ts-check-file", () => {
 	it("names a block's module so a later block can import it, and refuses a clash", () => {
-		const markdown = ["<!-- ts-check-file: kv-backend.ts -->", `${fence}ts`, "export const a = 1;", fence].join("\n");
+		const markdown = [
+			"<!-- ts-check-file: kv-backend.ts -->",
+			`${fence}ts`,
+			"export const a = 1;",
+			fence,
+		].join("\n");
 		expect(extractSnippets(markdown)[0]?.fileName, "the given name").toBe("kv-backend.ts");
-		expect(() => extractSnippets(`${markdown}\n${markdown}`), "the same name twice").toThrow(/must be unique/);
+		expect(() => extractSnippets(`${markdown}\n${markdown}`), "the same name twice").toThrow(
+			/must be unique/,
+		);
 		const bad = ["<!-- ts-check-file: ../escape.ts -->", `${fence}ts`, "x;", fence].join("\n");
 		expect(() => extractSnippets(bad), "a path instead of a name").toThrow(/must be unique, lowercase/);
 	});
