@@ -1,5 +1,7 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-	test: { setupFiles: ["@o365/testkit/guard"] },
+	resolve: { conditions: ["@o365/source"] },
+	ssr: { resolve: { conditions: ["@o365/source"] } },
+	test: { setupFiles: ["./test/setup.ts"] },
 });
