@@ -1,7 +1,7 @@
 // Checks every published package as a user would receive it: packs each non-private workspace
 // package with `pnpm pack` (so workspace: and catalog: ranges are rewritten as on publish), then
 // runs publint (strict: warnings fail) and @arethetypeswrong/cli with the ESM-only profile on the
-// tarball, and checks that the tarball ships the root LICENSE and a README. Needs `pnpm build` first
+// tarball, and checks that the tarball ships the root LICENSE, declares "license": "MIT" and has a README. Needs `pnpm build` first
 // (`pnpm check:packages` does both). Exits non-zero on any finding.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -73,7 +73,9 @@ try {
 			failures.push(`${name}: the tarball has no README.md`);
 
 		run(`${name}: publint`, bin("publint"), ["run", tarPath, "--strict", "--level", "suggestion"]);
-		const assets = assetEntryPoints(JSON.parse(manifest || "{}"));
+		const packed = JSON.parse(manifest || "{}");
+		if (packed.license !== "MIT") failures.push(`${name}: package.json's license is not "MIT"`);
+		const assets = assetEntryPoints(packed);
 		if (assets.length > 0) console.log(`attw skips data files exported as-is: ${assets.join(", ")}`);
 		const exclude = assets.length > 0 ? ["--exclude-entrypoints", ...assets] : [];
 		run(`${name}: attw`, bin("attw"), [
