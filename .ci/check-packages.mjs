@@ -1,8 +1,8 @@
 // Checks every published package as a user would receive it: packs each non-private workspace
 // package with `pnpm pack` (so workspace: and catalog: ranges are rewritten as on publish), then
 // runs publint (strict: warnings fail) and @arethetypeswrong/cli with the ESM-only profile on the
-// tarball, and checks that the tarball ships the root LICENSE, declares "license": "MIT" and has a README. Needs `pnpm build` first
-// (`pnpm check:packages` does both). Exits non-zero on any finding.
+// tarball, and checks that the tarball ships the root LICENSE, declares "license": "MIT" and has a
+// README. Needs `pnpm build` first (`pnpm check:packages` does both). Exits non-zero on any finding.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
