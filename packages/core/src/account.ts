@@ -4,16 +4,28 @@ import type { Credentials } from "./auth/credentials.js";
 import { Connection } from "./connection.js";
 import {
 	type AuthorizationUrlOptions,
+	CONNECTION_OPTION_CHECKS,
 	CONNECTION_OPTION_KEYS,
 	type ConnectionOptions,
 	type RequestTokenOptions,
+	readRequestTokenOptions,
 } from "./connection-options.js";
 import { ConfigurationError, O365Error } from "./errors.js";
 import type { CloudName } from "./protocol/clouds.js";
 import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
 import { Protocol } from "./protocol/protocol.js";
 import { resolveMainResource } from "./protocol/resource.js";
+import { readRawScopes } from "./protocol/scopes.js";
 import { raceSignal } from "./utils/abort.js";
+import {
+	isAbsoluteUrl,
+	isFunction,
+	isNonNegativeNumber,
+	isSignal,
+	isString,
+	type OptionCheck,
+	optionsReader,
+} from "./utils/read-options.js";
 
 /** A protocol class `Account` instantiates with the main resource and cloud. */
 export type ProtocolClass = new (options: { defaultResource?: string; cloud?: CloudName }) => Protocol;
@@ -25,11 +37,16 @@ export interface AccountOptions extends Omit<ConnectionOptions, "protocol"> {
 	mainResource?: string;
 }
 
-const ACCOUNT_OPTION_KEYS: ReadonlySet<string> = new Set<string>([
-	...CONNECTION_OPTION_KEYS,
-	"protocol",
-	"mainResource",
-]);
+const isProtocolOption: OptionCheck = (value) =>
+	value instanceof Protocol || (typeof value === "function" && value.prototype instanceof Protocol)
+		? undefined
+		: "a Protocol instance or class, e.g. MSGraphProtocol or new MSGraphProtocol({ cloud: 'china' })";
+
+const readAccountOptions = optionsReader<AccountOptions>(
+	[...CONNECTION_OPTION_KEYS.filter((key) => key !== "protocol"), "protocol", "mainResource"],
+	{ ...CONNECTION_OPTION_CHECKS, protocol: isProtocolOption, mainResource: isString },
+	{ where: "Account", code: "invalid_option", strict: true },
+);
 
 export interface AuthenticateOptions {
 	/** Scopes or scope helpers to consent to (user flows), e.g. `["basic", "message_all"]`. Not used by the credentials flow. */
@@ -46,6 +63,24 @@ export interface AuthenticateOptions {
 	output?: NodeJS.WritableStream | null;
 }
 
+const isOutput: OptionCheck = (value) =>
+	value === null || (typeof value === "object" && typeof (value as { write?: unknown }).write === "function")
+		? undefined
+		: "a writable stream such as process.stdout, or null for no messages";
+
+/** `scopes` is read here and checked by getScopesFor (it has its own error code). */
+const readAuthenticateOptions = optionsReader<AuthenticateOptions>(
+	["scopes", "redirectUri", "handleConsent", "signal", "consentTimeoutMs", "output"],
+	{
+		redirectUri: isAbsoluteUrl,
+		handleConsent: isFunction,
+		signal: isSignal,
+		consentTimeoutMs: isNonNegativeNumber,
+		output: isOutput,
+	},
+	{ where: "authenticate()", code: "invalid_option" },
+);
+
 /**
  * python-o365's `Account`: the entry point. Holds the protocol and a {@link Connection}, signs
  * users (or the app) in, and knows which resource calls address.
@@ -55,14 +90,8 @@ export class Account {
 	readonly con: Connection;
 	readonly mainResource: string;
 
-	constructor(credentials: Credentials, options: AccountOptions = {}) {
-		const unknown = Object.keys(options).filter((key) => !ACCOUNT_OPTION_KEYS.has(key));
-		if (unknown.length > 0) {
-			throw new ConfigurationError(
-				"invalid_option",
-				`unknown Account option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the options are ${[...ACCOUNT_OPTION_KEYS].join(", ")}.`,
-			);
-		}
+	constructor(credentials: Credentials, accountOptions?: AccountOptions) {
+		const options = readAccountOptions(accountOptions);
 		const { protocol: protocolOption, mainResource, ...connectionOptions } = options;
 		const protocol =
 			protocolOption instanceof Protocol
@@ -108,7 +137,8 @@ export class Account {
 	 * Resolves `true` when signed in, `false` when the consent step returned nothing; failures
 	 * (refusal, state mismatch, rejected credentials, timeout) reject with typed errors.
 	 */
-	async authenticate(options: AuthenticateOptions = {}): Promise<boolean> {
+	async authenticate(authenticateOptions?: AuthenticateOptions): Promise<boolean> {
+		const options = readAuthenticateOptions(authenticateOptions);
 		if (this.con.authFlowType === "credentials") return this.requestToken(null, { signal: options.signal });
 		if (options.scopes === undefined) {
 			throw new ConfigurationError(
@@ -160,11 +190,15 @@ export class Account {
 	 */
 	async requestToken(
 		authorizationResponse: RedirectResponse | null | undefined,
-		options: RequestTokenOptions = {},
+		tokenOptions?: RequestTokenOptions,
 	): Promise<boolean> {
+		const options = readRequestTokenOptions(tokenOptions);
 		if (this.con.authFlowType === "credentials") {
 			const appScope = this.protocol.prefixScope(".default");
-			const requested = options.requestedScopes;
+			const requested =
+				options.requestedScopes === undefined
+					? undefined
+					: readRawScopes(options.requestedScopes, this.protocol.scopeHelpers);
 			if (requested !== undefined && (requested.length !== 1 || requested[0] !== appScope)) {
 				throw new ConfigurationError(
 					"invalid_scopes",
