@@ -156,7 +156,8 @@ export class Account {
 		const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
 		let redirected: Awaited<ReturnType<ConsentHandler>>;
 		try {
-			redirected = await raceSignal(Promise.resolve(handleConsent(url, { signal })), signal);
+			const answer = handleConsent(url, { signal });
+			redirected = isThenable(answer) ? await raceSignal(Promise.resolve(answer), signal) : answer;
 		} catch (error) {
 			if (timeout.aborted && !options.signal?.aborted) {
 				throw new O365Error(
@@ -212,5 +213,18 @@ export class Account {
 
 	toString(): string {
 		return `Account Client Id: ${this.con.clientId}`;
+	}
+}
+
+/**
+ * Whether the consent handler answered with a promise. A Proxy whose `then` throws is not one,
+ * and is left for requestToken to refuse as a redirect (awaiting it would throw the trap's error).
+ */
+function isThenable(answer: unknown): answer is PromiseLike<unknown> {
+	if (answer === null || (typeof answer !== "object" && typeof answer !== "function")) return false;
+	try {
+		return typeof (answer as { then?: unknown }).then === "function";
+	} catch {
+		return false;
 	}
 }

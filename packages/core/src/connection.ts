@@ -29,6 +29,7 @@ import { PageIterator, type PaginateOptions } from "./http/pagination.js";
 import {
 	assertRequestUrl,
 	readBatchOptions,
+	readBatchRequests,
 	readPaginateOptions,
 	readRequestOptions,
 	readRequestWithDataOptions,
@@ -349,14 +350,16 @@ export class Connection {
 	 */
 	batch(requests: readonly BatchRequest[], batchOptions?: BatchOptions): Promise<Map<string, BatchResponse>> {
 		let options: BatchOptions;
+		let checked: BatchRequest[];
 		try {
 			options = readBatchOptions(batchOptions);
+			checked = readBatchRequests(requests);
 		} catch (error) {
 			return Promise.reject(error);
 		}
 		const config = this.#http.config;
 		return runBatch(
-			requests,
+			checked,
 			{
 				serviceUrl: this.#http.serviceUrl,
 				post: async (payload, postOptions) => {

@@ -21,6 +21,15 @@ function throwingProxy(): object {
 	);
 }
 
+/** An array (to Array.isArray) whose every read throws. */
+function arrayProxy(): unknown[] {
+	return new Proxy([], {
+		get() {
+			throw new Error("hostile trap");
+		},
+	});
+}
+
 /** A plain object whose listed properties throw when read. */
 function throwingGetters(keys: readonly string[]): object {
 	const object = {};
@@ -39,7 +48,11 @@ function throwingGetters(keys: readonly string[]): object {
 function label(value: unknown): string {
 	if (typeof value === "symbol") return "Symbol";
 	if (typeof value === "object" && value !== null && util.types.isProxy(value)) return "Proxy";
-	return JSON.stringify(value) ?? String(value);
+	try {
+		return JSON.stringify(value) ?? String(value);
+	} catch {
+		return "a value holding a Proxy";
+	}
 }
 
 /** Looks like an AbortSignal to a duck-typer, is not one. */
@@ -507,6 +520,45 @@ for (const [what, value] of hostileOptions(["signal", "timeoutMs"])) {
 for (const [what, value] of HOSTILE_SIGNALS) {
 	add(`con.batch(requests, { signal: ${what} })`, "invalid_request", /signal/, true, () =>
 		daemonAccount().con.batch([{ id: "1", method: "GET", url: "/me" }], { signal: value() as never }),
+	);
+}
+const ME = { id: "1", method: "GET", url: "/me" };
+for (const [what, requests] of [
+	["null", () => null],
+	["a Symbol", () => Symbol("requests")],
+	["a Proxy with throwing traps", throwingProxy],
+	["an array Proxy with a throwing get trap", () => arrayProxy()],
+	["[a Proxy]", () => [throwingProxy()]],
+	["[{ id: Symbol }]", () => [{ ...ME, id: Symbol("id") }]],
+	["[{ method: Symbol }]", () => [{ ...ME, method: Symbol("GET") }]],
+	["[{ url: Symbol }]", () => [{ ...ME, url: Symbol("url") }]],
+	["[{ url: 42 }]", () => [{ ...ME, url: 42 }]],
+	["[{ headers: 42 }]", () => [{ ...ME, headers: 42 }]],
+	["[{ headers: Proxy }]", () => [{ ...ME, headers: throwingProxy() }]],
+	["[{ dependsOn: Proxy }]", () => [{ ...ME, dependsOn: throwingProxy() }]],
+	["[{ body: a bigint }]", () => [{ ...ME, method: "POST", body: { n: 1n } }]],
+	["[{ with throwing getters }]", () => [throwingGetters(["id", "method", "url"])]],
+] as const) {
+	add(`con.batch(${what})`, "invalid_request", /batch|method|dependsOn|data/, true, () =>
+		daemonAccount().con.batch(requests() as never),
+	);
+}
+for (const value of [throwingProxy(), Symbol("limit"), "10"]) {
+	add(`con.paginate(url, { limit: ${label(value)} })`, "invalid_request", /limit/, true, async () => {
+		for await (const _ of daemonAccount().con.paginate("/users", { limit: value as never })) break;
+	});
+}
+for (const value of [arrayProxy(), [throwingProxy()]]) {
+	add(`account.getAuthorizationUrl(${label(value)})`, "invalid_scopes", /scope/i, true, () =>
+		webAccount().getAuthorizationUrl(value as never),
+	);
+	add(`con.getAuthorizationUrl(${label(value)})`, "invalid_scopes", /scope/i, true, () =>
+		webAccount().con.getAuthorizationUrl(value as never),
+	);
+}
+for (const [what, answer] of [...HOSTILE_REDIRECTS, ["an array Proxy", () => arrayProxy()]] as const) {
+	add(`account.authenticate({ handleConsent: () => ${what} })`, "invalid_redirect", /redirect/, true, () =>
+		webAccount().authenticate({ scopes: ["basic"], handleConsent: () => answer() as never }),
 	);
 }
 add("con.oauthRequest(url, Symbol)", "invalid_request", /method/, true, () =>

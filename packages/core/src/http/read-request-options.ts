@@ -16,7 +16,7 @@ import {
 	type OptionChecks,
 	optionsReader,
 } from "../utils/read-options.js";
-import type { BatchOptions } from "./batch.js";
+import type { BatchOptions, BatchRequest } from "./batch.js";
 import type { RequestBody } from "./body.js";
 import type { RequestOptions } from "./options.js";
 import type { PaginateOptions } from "./pagination.js";
@@ -64,7 +64,7 @@ export const readRequestWithDataOptions = optionsReader<RequestOptions & { data?
 
 export const readPaginateOptions = optionsReader<PaginateOptions>(
 	[...REQUEST_KEYS.filter((key) => key !== "raiseHttpErrors"), "limit"],
-	REQUEST_CHECKS, // `limit` is checked by PageIterator
+	{ ...REQUEST_CHECKS, limit: isNonNegativeNumber },
 	{ where: "paginate()", code: "invalid_request" },
 );
 
@@ -88,4 +88,57 @@ export function assertRequestUrl(url: unknown): asserts url is string | URL {
 			`the request url must be a string such as '/me/messages' or 'https://graph.microsoft.com/v1.0/me', or a URL; got ${describeValue(url)}.`,
 		);
 	}
+}
+
+const BATCH_REQUEST_KEYS = ["id", "method", "url", "headers", "body", "dependsOn"] as const;
+
+/**
+ * The batch's requests as plain copies (`batch()` checks their values): a Proxy or a getter that
+ * throws, headers that are not strings and a `dependsOn` that is not an array are refused here.
+ */
+export function readBatchRequests(requests: unknown): BatchRequest[] {
+	const copies: BatchRequest[] = [];
+	let index = 0;
+	try {
+		if (!Array.isArray(requests)) {
+			throw new O365Error(
+				"invalid_request",
+				`batch() takes an array of { id, method, url } requests; got ${describeValue(requests)}.`,
+			);
+		}
+		for (; index < requests.length; index++) {
+			const request: unknown = requests[index];
+			if (request === null || typeof request !== "object") {
+				throw new O365Error(
+					"invalid_request",
+					`batch request #${index} must be an object { id, method, url }; got ${describeValue(request)}.`,
+				);
+			}
+			const copy: Record<string, unknown> = {};
+			for (const key of BATCH_REQUEST_KEYS) {
+				const value = (request as Record<string, unknown>)[key];
+				if (value !== undefined) copy[key] = value;
+			}
+			if (copy.headers !== undefined && !isStringRecord(copy.headers)) {
+				throw new O365Error(
+					"invalid_request",
+					`the headers of batch request #${index} must be an object of string values; got ${describeValue(copy.headers)}.`,
+				);
+			}
+			if (Array.isArray(copy.dependsOn)) copy.dependsOn = [...copy.dependsOn];
+			copies.push(copy as unknown as BatchRequest);
+		}
+	} catch (error) {
+		if (error instanceof O365Error) throw error;
+		throw new O365Error(
+			"invalid_request",
+			`reading batch request #${index} threw (see the cause); pass plain objects { id, method, url }.`,
+			{ cause: error },
+		);
+	}
+	return copies;
+}
+
+function isStringRecord(value: unknown): boolean {
+	return isPlainObject(value) && Object.values(value).every((item) => typeof item === "string");
 }
