@@ -1,5 +1,13 @@
 import util from "node:util";
-import { Account, Connection, MemoryTokenBackend, O365Error } from "@o365/core";
+import {
+	Account,
+	Connection,
+	MemoryTokenBackend,
+	MSBusinessCentral365Protocol,
+	MSGraphProtocol,
+	O365Error,
+	Protocol,
+} from "@o365/core";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DAEMON, REDIRECT_URI, useFakePlatform, WEB_APP } from "./helpers/fake-platform.js";
 
@@ -249,6 +257,46 @@ for (const [Class, keys] of [
 			false,
 			() => new Class(value() as never),
 		);
+	}
+}
+
+// ---- protocols ----
+const PROTOCOL_BASE = { protocolUrl: "https://graph.microsoft.com/", apiVersion: "v1.0", timezone: "UTC" };
+for (const [name, build, keys] of [
+	[
+		"MSGraphProtocol",
+		(options: unknown) => new MSGraphProtocol(options as never),
+		["apiVersion", "defaultResource", "cloud", "timezone", "protocolUrl", "protocolScopePrefix"],
+	],
+	[
+		"MSBusinessCentral365Protocol",
+		(options: unknown) => new MSBusinessCentral365Protocol(options as never),
+		["apiVersion", "defaultResource", "environment", "timezone"],
+	],
+	[
+		"Protocol",
+		(options: unknown) =>
+			new Protocol(
+				(options !== null &&
+				typeof options === "object" &&
+				!util.types.isProxy(options) &&
+				!Array.isArray(options)
+					? { ...PROTOCOL_BASE, ...options }
+					: options) as never,
+			),
+		["defaultResource", "casingFunction", "protocolScopePrefix", "scopeHelpers", "timezone", "cloud"],
+	],
+] as const) {
+	for (const [what, value] of hostileOptions(keys)) {
+		if (name === "Protocol" && what === "an object with throwing getters") continue; // spread above would run them
+		add(`new ${name}(${what})`, "invalid_option", new RegExp(name), false, () => build(value()));
+	}
+	for (const key of keys) {
+		for (const value of [Symbol("value"), throwingProxy()]) {
+			add(`new ${name}({ ${key}: ${label(value)} })`, "invalid_option", new RegExp(key), false, () =>
+				build({ [key]: value }),
+			);
+		}
 	}
 }
 
