@@ -6,6 +6,7 @@
 import { O365Error } from "../errors.js";
 import {
 	describeValue,
+	everyValue,
 	isBoolean,
 	isHeaderInput,
 	isNonNegativeNumber,
@@ -22,12 +23,14 @@ import type { RequestOptions } from "./options.js";
 import type { PaginateOptions } from "./pagination.js";
 
 const isParams: OptionCheck = (value) =>
-	isPlainObject(value) &&
-	Object.values(value).every(
-		(item) => item === undefined || ["string", "number", "boolean"].includes(typeof item),
-	)
+	isPlainObject(value) && everyValue(value, isParamValue)
 		? undefined
 		: "an object of string, number or boolean values, e.g. { $top: 10, $select: 'id' }";
+
+function isParamValue(value: unknown): boolean {
+	const type = typeof value;
+	return type === "string" || type === "number" || type === "boolean" || type === "undefined";
+}
 
 const REQUEST_KEYS = [
 	"headers",
@@ -140,5 +143,5 @@ export function readBatchRequests(requests: unknown): BatchRequest[] {
 }
 
 function isStringRecord(value: unknown): boolean {
-	return isPlainObject(value) && Object.values(value).every((item) => typeof item === "string");
+	return isPlainObject(value) && everyValue(value, (item) => typeof item === "string");
 }

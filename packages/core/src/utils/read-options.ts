@@ -27,7 +27,8 @@ const NO_OPTIONS = Object.freeze({});
 
 /**
  * A reader for one kind of options object: `undefined` gives `{}`; a non-object, an array or an
- * object that throws when read is refused; each present option is checked and copied.
+ * object that throws when read is refused; each option present (own or inherited, enumerable) is
+ * checked and copied. Per-call options pass here on every Graph request, so it is one `for…in`.
  */
 export function optionsReader<T extends object>(
 	keys: readonly (keyof T & string)[],
@@ -35,6 +36,8 @@ export function optionsReader<T extends object>(
 	context: OptionsContext,
 ): (options: unknown) => T {
 	const { where } = context;
+	const known: ReadonlySet<string> = new Set(keys);
+	const checkOf = checks as Readonly<Record<string, OptionCheck | undefined>>;
 	return (options) => {
 		if (options === undefined) return NO_OPTIONS as T;
 		if (options === null || typeof options !== "object" || safeIsArray(options)) {
@@ -44,53 +47,40 @@ export function optionsReader<T extends object>(
 			);
 		}
 		const snapshot: Record<string, unknown> = {};
+		const problems: string[] = [];
+		const unknown: string[] = [];
 		let reading: string | undefined;
 		try {
-			if (context.strict) refuseUnknownKeys(options, keys, context);
-			for (const key of keys) {
+			for (const key in options) {
 				reading = key;
+				if (!known.has(key)) {
+					if (context.strict) unknown.push(key);
+					continue;
+				}
 				const value = (options as Record<string, unknown>)[key];
-				if (value !== undefined) snapshot[key] = value;
+				if (value === undefined) continue;
+				snapshot[key] = value;
+				const expected = checkOf[key]?.(value);
+				if (expected !== undefined) {
+					problems.push(`${key} must be ${expected}; got ${describeValue(value)}`);
+				}
 			}
 		} catch (error) {
-			if (error instanceof O365Error) throw error;
 			throw optionError(
 				context,
 				`reading ${reading === undefined ? "" : `\`${reading}\` of `}${where} options threw (see the cause); pass a plain object of values.`,
 				error,
 			);
 		}
-		const problems: string[] = [];
-		for (const key of keys) {
-			if (!(key in snapshot)) continue;
-			const value = snapshot[key];
-			const expected = runCheck(checks[key], value);
-			if (expected !== undefined) problems.push(`${key} must be ${expected}; got ${describeValue(value)}`);
+		if (unknown.length > 0) {
+			throw optionError(
+				context,
+				`unknown ${where} option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the options are ${keys.join(", ")}.`,
+			);
 		}
 		if (problems.length > 0) throw optionError(context, `invalid ${where} options: ${problems.join("; ")}.`);
 		return snapshot as T;
 	};
-}
-
-function refuseUnknownKeys(options: object, keys: readonly string[], context: OptionsContext): void {
-	const known = new Set(keys);
-	const unknown = Object.keys(options).filter((key) => !known.has(key));
-	if (unknown.length > 0) {
-		throw optionError(
-			context,
-			`unknown ${context.where} option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the options are ${keys.join(", ")}.`,
-		);
-	}
-}
-
-function runCheck(check: OptionCheck | undefined, value: unknown): string | undefined {
-	if (check === undefined) return undefined;
-	try {
-		return check(value);
-	} catch {
-		// A check that threw met a Proxy or getter: whatever it expected, this is not it.
-		return "a plain value (it threw when inspected)";
-	}
 }
 
 function optionError(context: OptionsContext, message: string, cause?: unknown): O365Error {
@@ -168,6 +158,7 @@ export function isOneOf(values: readonly string[]): OptionCheck {
 export const isHeaderInput: OptionCheck = (value) => {
 	const expected =
 		"a Headers, [name, value] pairs or an object of string values, e.g. { Prefer: 'outlook.body-content-type=\"text\"' }";
+	if (isPlainObject(value)) return everyValue(value, isOptionalString) ? undefined : expected;
 	if (value instanceof Headers) return undefined;
 	if (Array.isArray(value)) {
 		return value.every(
@@ -180,11 +171,18 @@ export const isHeaderInput: OptionCheck = (value) => {
 			? undefined
 			: expected;
 	}
-	if (!isPlainObject(value)) return expected;
-	return Object.values(value).every((item) => item === undefined || typeof item === "string")
-		? undefined
-		: expected;
+	return expected;
 };
+
+/** Whether `test` holds for every enumerable value of `record` (a `for…in`: cheaper than Object.values). */
+export function everyValue(record: Record<string, unknown>, test: (value: unknown) => boolean): boolean {
+	for (const key in record) if (!test(record[key])) return false;
+	return true;
+}
+
+function isOptionalString(value: unknown): boolean {
+	return value === undefined || typeof value === "string";
+}
 
 /** A plain object (`{}` or `Object.create(null)`), not a class instance, array or primitive. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
