@@ -20,9 +20,9 @@ import { raceSignal } from "./utils/abort.js";
 import {
 	isAbsoluteUrl,
 	isFunction,
-	isNonNegativeNumber,
 	isSignal,
 	isString,
+	isTimerMs,
 	type OptionCheck,
 	optionsReader,
 } from "./utils/read-options.js";
@@ -75,7 +75,7 @@ const readAuthenticateOptions = optionsReader<AuthenticateOptions>(
 		redirectUri: isAbsoluteUrl,
 		handleConsent: isFunction,
 		signal: isSignal,
-		consentTimeoutMs: isNonNegativeNumber,
+		consentTimeoutMs: isTimerMs,
 		output: isOutput,
 	},
 	{ where: "authenticate()", code: "invalid_option" },

@@ -156,7 +156,7 @@ const BAD_OPTION_VALUES: Partial<Record<(typeof CONNECTION_KEYS)[number] | "main
 	cloudDiscoveryMetadata: [{}],
 	networkClient: [42, {}],
 	defaultHeaders: [42, { prefer: 42 }],
-	timeoutMs: ["1000"],
+	timeoutMs: ["1000", 3e9],
 	raiseHttpErrors: ["no"],
 	logger: [42, { info: "console.log" }],
 	mainResource: [42],
@@ -317,7 +317,7 @@ const authenticateBase = { scopes: ["basic"], handleConsent: () => null };
 for (const [key, bad] of [
 	["redirectUri", [42, "not a url"]],
 	["handleConsent", ["https://example.test", {}]],
-	["consentTimeoutMs", ["300", -1]],
+	["consentTimeoutMs", ["300", -1, 1.5, Number.POSITIVE_INFINITY, 3e9]],
 	["output", [42, {}]],
 ] as const) {
 	for (const value of [...bad, Symbol("value"), throwingProxy()]) {
@@ -532,6 +532,7 @@ for (const [name, call] of REQUEST_METHODS) {
 		["params", { $top: Symbol("top") }],
 		["params", { $filter: {} }],
 		["timeoutMs", "1000"],
+		["timeoutMs", 3e9],
 		["requestRetries", -1],
 		["retryBudgetMs", Symbol("budget")],
 		["raiseHttpErrors", "no"],

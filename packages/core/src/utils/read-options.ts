@@ -137,6 +137,21 @@ export const isFunction: OptionCheck = (value) => (typeof value === "function" ?
 export const isNonNegativeNumber: OptionCheck = (value) =>
 	typeof value === "number" && value >= 0 ? undefined : "a number of 0 or more";
 
+/** Node's timers fire at once (with a warning) past this many milliseconds (about 24.8 days). */
+const LONGEST_TIMER_MS = 2_147_483_647;
+
+/** A time limit: milliseconds a timer can wait, or `Infinity` (or 0) for none. */
+export const isTimeoutMs: OptionCheck = (value) =>
+	typeof value === "number" && value >= 0 && (value <= LONGEST_TIMER_MS || value === Number.POSITIVE_INFINITY)
+		? undefined
+		: `a number of milliseconds from 0 to ${LONGEST_TIMER_MS} (about 24.8 days), or Infinity for none`;
+
+/** A whole number of milliseconds a timer can wait (what `AbortSignal.timeout` takes). */
+export const isTimerMs: OptionCheck = (value) =>
+	typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= LONGEST_TIMER_MS
+		? undefined
+		: `a whole number of milliseconds from 0 to ${LONGEST_TIMER_MS} (about 24.8 days)`;
+
 export const isSignal: OptionCheck = (value) => (isAbortSignal(value) ? undefined : ABORT_SIGNAL_EXPECTED);
 
 export const isAbsoluteUrl: OptionCheck = (value) =>
