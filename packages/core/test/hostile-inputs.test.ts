@@ -105,6 +105,7 @@ const HOSTILE_REDIRECTS: [string, () => unknown][] = [
 	["a function", () => () => "code=c"],
 	["an object with a non-string value", () => ({ code: 42, state: "s" })],
 	["an object with throwing getters", () => throwingGetters(["code", "state"])],
+	["a Proxy of a URL", () => new Proxy(new URL(`${REDIRECT_URI}?code=c&state=s`), {})],
 ];
 
 const CONNECTION_KEYS = [

@@ -118,9 +118,12 @@ const REDIRECT_EXPECTED =
 function toParams(response: unknown, redirectUri: string): URLSearchParams {
 	let kind: "url" | "params" | "record" | undefined;
 	let entries: [string, string][] | undefined;
+	let text = "";
 	try {
-		if (typeof response === "string" || response instanceof URL) kind = "url";
-		else if (response instanceof URLSearchParams) kind = "params";
+		if (typeof response === "string" || response instanceof URL) {
+			text = typeof response === "string" ? response : response.href;
+			kind = "url";
+		} else if (response instanceof URLSearchParams) kind = "params";
 		else if (isPlainObject(response)) {
 			entries = Object.entries(response).filter(
 				(entry): entry is [string, string] => typeof entry[1] === "string",
@@ -138,7 +141,7 @@ function toParams(response: unknown, redirectUri: string): URLSearchParams {
 			`the redirect is ${describeValue(response)}; ${REDIRECT_EXPECTED}.`,
 		);
 	}
-	const url = redirectedUrl(String(response), redirectUri);
+	const url = redirectedUrl(text, redirectUri);
 	const query = url.searchParams;
 	if (query.has("code") || query.has("error")) return query;
 	return new URLSearchParams(url.hash.replace(/^#/, ""));

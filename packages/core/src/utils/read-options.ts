@@ -19,7 +19,7 @@ export interface OptionsContext {
 	where: string;
 	/** `invalid_option` (a ConfigurationError) for set-up and sign-in, `invalid_request` for Graph calls. */
 	code: "invalid_option" | "invalid_request";
-	/** Refuse keys that are not in the checks (constructors, where a typo would be silently ignored). */
+	/** Refuse keys not among the reader's keys (constructors, where a typo would be silently ignored). */
 	strict?: boolean;
 }
 
