@@ -43,7 +43,10 @@ export interface ConnectionOptions extends HttpOptions {
 	storeTokenAfterRefresh?: boolean;
 	/** The API protocol: its service URL and scope prefix. @default new MSGraphProtocol({ cloud }) */
 	protocol?: Protocol;
-	/** National cloud for sign-in and Graph hosts. @default "global" */
+	/**
+	 * National cloud for sign-in and Graph hosts; when a `protocol` is given too, it must be the
+	 * protocol's cloud (else `invalid_option`). @default the protocol's cloud, else "global"
+	 */
 	cloud?: CloudName;
 	/** Where users are sent back after consenting. @default the cloud's `/common/oauth2/nativeclient` page */
 	redirectUri?: string;

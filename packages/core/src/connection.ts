@@ -119,7 +119,8 @@ export class Connection {
 
 	/**
 	 * Step 1 of a user sign-in: the URL to send the user to, and the `flow` to keep (server-side)
-	 * until they come back. Scopes are used as given (`Account` expands helpers and prefixes).
+	 * until they come back. Scopes are sent as given; a scope helper name (`basic`) is refused
+	 * with `invalid_scopes`: `Account.getAuthorizationUrl` and `protocol.getScopesFor` expand them.
 	 */
 	async getAuthorizationUrl(
 		requestedScopes: string[],
@@ -153,7 +154,9 @@ export class Connection {
 	/**
 	 * Step 2 of a user sign-in (pass the redirected URL or form body and the stored `flow`), or the
 	 * app's sign-in in the credentials flow (pass `null`). Resolves `true` once the token is held
-	 * (and stored unless `storeToken: false`); failures reject with typed errors.
+	 * (and stored unless `storeToken: false`); failures reject with typed errors. A redirected URL
+	 * must come back to `flow.redirectUri` (scheme, host, port and path; a relative one such as
+	 * `req.originalUrl` is resolved against it), else `invalid_redirect` before the code is sent.
 	 */
 	async requestToken(
 		authorizationResponse: RedirectResponse | null | undefined,

@@ -64,7 +64,10 @@ export function readAuthorizationFlow(flow: unknown): AuthorizationFlow {
 	return copy;
 }
 
-/** The parameters the identity platform sent back: a redirected URL, or a `form_post` body. */
+/**
+ * The parameters the identity platform sent back: the redirected URL (absolute, or relative to
+ * the flow's redirect URI, such as `req.originalUrl`), or a `form_post` body.
+ */
 export type RedirectResponse = string | URL | URLSearchParams | Record<string, string>;
 
 export interface AuthorizationResponse {
