@@ -4,16 +4,28 @@ import type { Credentials } from "./auth/credentials.js";
 import { Connection } from "./connection.js";
 import {
 	type AuthorizationUrlOptions,
+	CONNECTION_OPTION_CHECKS,
 	CONNECTION_OPTION_KEYS,
 	type ConnectionOptions,
 	type RequestTokenOptions,
+	readRequestTokenOptions,
 } from "./connection-options.js";
 import { ConfigurationError, O365Error } from "./errors.js";
 import type { CloudName } from "./protocol/clouds.js";
 import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
 import { Protocol } from "./protocol/protocol.js";
 import { resolveMainResource } from "./protocol/resource.js";
+import { readRawScopes } from "./protocol/scopes.js";
 import { abortError, raceSignal } from "./utils/abort.js";
+import {
+	isAbsoluteUrl,
+	isFunction,
+	isSignal,
+	isString,
+	isTimerMs,
+	type OptionCheck,
+	optionsReader,
+} from "./utils/read-options.js";
 
 /** A protocol class `Account` instantiates with the main resource and cloud. */
 export type ProtocolClass = new (options: { defaultResource?: string; cloud?: CloudName }) => Protocol;
@@ -25,11 +37,16 @@ export interface AccountOptions extends Omit<ConnectionOptions, "protocol"> {
 	mainResource?: string;
 }
 
-const ACCOUNT_OPTION_KEYS: ReadonlySet<string> = new Set<string>([
-	...CONNECTION_OPTION_KEYS,
-	"protocol",
-	"mainResource",
-]);
+const isProtocolOption: OptionCheck = (value) =>
+	value instanceof Protocol || (typeof value === "function" && value.prototype instanceof Protocol)
+		? undefined
+		: "a Protocol instance or class, e.g. MSGraphProtocol or new MSGraphProtocol({ cloud: 'china' })";
+
+const readAccountOptions = optionsReader<AccountOptions>(
+	[...CONNECTION_OPTION_KEYS.filter((key) => key !== "protocol"), "protocol", "mainResource"],
+	{ ...CONNECTION_OPTION_CHECKS, protocol: isProtocolOption, mainResource: isString },
+	{ where: "Account", code: "invalid_option", strict: true },
+);
 
 export interface AuthenticateOptions {
 	/**
@@ -49,6 +66,24 @@ export interface AuthenticateOptions {
 	output?: NodeJS.WritableStream | null;
 }
 
+const isOutput: OptionCheck = (value) =>
+	value === null || (typeof value === "object" && typeof (value as { write?: unknown }).write === "function")
+		? undefined
+		: "a writable stream such as process.stdout, or null for no messages";
+
+/** `scopes` is read here and checked by getScopesFor (it has its own error code). */
+const readAuthenticateOptions = optionsReader<AuthenticateOptions>(
+	["scopes", "redirectUri", "handleConsent", "signal", "consentTimeoutMs", "output"],
+	{
+		redirectUri: isAbsoluteUrl,
+		handleConsent: isFunction,
+		signal: isSignal,
+		consentTimeoutMs: isTimerMs,
+		output: isOutput,
+	},
+	{ where: "authenticate()", code: "invalid_option" },
+);
+
 /**
  * python-o365's `Account`: the entry point. Holds the protocol and a {@link Connection}, signs
  * users (or the app) in, and knows which resource calls address.
@@ -58,14 +93,8 @@ export class Account {
 	readonly con: Connection;
 	readonly mainResource: string;
 
-	constructor(credentials: Credentials, options: AccountOptions = {}) {
-		const unknown = Object.keys(options).filter((key) => !ACCOUNT_OPTION_KEYS.has(key));
-		if (unknown.length > 0) {
-			throw new ConfigurationError(
-				"invalid_option",
-				`unknown Account option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the options are ${[...ACCOUNT_OPTION_KEYS].join(", ")}.`,
-			);
-		}
+	constructor(credentials: Credentials, accountOptions?: AccountOptions) {
+		const options = readAccountOptions(accountOptions);
 		const { protocol: protocolOption, mainResource, ...connectionOptions } = options;
 		const protocol =
 			protocolOption instanceof Protocol
@@ -112,16 +141,16 @@ export class Account {
 	 * Resolves `true` when signed in, `false` when the consent step returned nothing; failures
 	 * (refusal, state mismatch, rejected credentials, timeout) reject with typed errors.
 	 */
-	async authenticate(options: AuthenticateOptions = {}): Promise<boolean> {
+	async authenticate(authenticateOptions?: AuthenticateOptions): Promise<boolean> {
+		const options = readAuthenticateOptions(authenticateOptions);
 		if (options.signal?.aborted) throw abortError(options.signal);
 		if (this.con.authFlowType === "credentials") return this.requestToken(null, { signal: options.signal });
 		if (this.con.authFlowType === "password") {
-			const scopes = options.scopes;
-			const requestedScopes =
-				scopes === undefined ? undefined : typeof scopes === "string" ? [scopes] : [...scopes];
 			return this.requestToken(null, {
 				signal: options.signal,
-				...(requestedScopes ? { requestedScopes } : {}),
+				...(options.scopes === undefined
+					? {}
+					: { requestedScopes: this.protocol.getScopesFor(options.scopes) }),
 			});
 		}
 		if (options.scopes === undefined) {
@@ -140,7 +169,8 @@ export class Account {
 		const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
 		let redirected: Awaited<ReturnType<ConsentHandler>>;
 		try {
-			redirected = await raceSignal(Promise.resolve(handleConsent(url, { signal })), signal);
+			const answer = handleConsent(url, { signal });
+			redirected = isThenable(answer) ? await raceSignal(Promise.resolve(answer), signal) : answer;
 		} catch (error) {
 			if (timeout.aborted && !options.signal?.aborted) {
 				throw new O365Error(
@@ -175,11 +205,15 @@ export class Account {
 	 */
 	async requestToken(
 		authorizationResponse: RedirectResponse | null | undefined,
-		options: RequestTokenOptions = {},
+		tokenOptions?: RequestTokenOptions,
 	): Promise<boolean> {
+		const options = readRequestTokenOptions(tokenOptions);
 		if (this.con.authFlowType === "credentials") {
 			const appScope = this.protocol.prefixScope(".default");
-			const requested = options.requestedScopes;
+			const requested =
+				options.requestedScopes === undefined
+					? undefined
+					: readRawScopes(options.requestedScopes, this.protocol.scopeHelpers);
 			if (requested !== undefined && (requested.length !== 1 || requested[0] !== appScope)) {
 				throw new ConfigurationError(
 					"invalid_scopes",
@@ -198,5 +232,18 @@ export class Account {
 
 	toString(): string {
 		return `Account Client Id: ${this.con.clientId}`;
+	}
+}
+
+/**
+ * Whether the consent handler answered with a promise. A Proxy whose `then` throws is not one,
+ * and is left for requestToken to refuse as a redirect (awaiting it would throw the trap's error).
+ */
+function isThenable(answer: unknown): answer is PromiseLike<unknown> {
+	if (answer === null || (typeof answer !== "object" && typeof answer !== "function")) return false;
+	try {
+		return typeof (answer as { then?: unknown }).then === "function";
+	} catch {
+		return false;
 	}
 }

@@ -1,39 +1,48 @@
 import {
 	type AuthorizationFlow,
-	assertAuthorizationFlow,
 	createAuthorizationFlow,
 	parseAuthorizationResponse,
 	type RedirectResponse,
+	readAuthorizationFlow,
 } from "./auth/authorization-flow.js";
-import {
-	AUTH_FLOW_TYPES,
-	type AuthFlowType,
-	type Credentials,
-	parseCredentials,
-	validateTenant,
-} from "./auth/credentials.js";
+import { type AuthFlowType, type Credentials, parseCredentials, validateTenant } from "./auth/credentials.js";
 import { MsalClient } from "./auth/msal-client.js";
 import { PasswordSignIn } from "./auth/password-flow.js";
 import { type AccessTokenOptions, TokenManager } from "./auth/token-manager.js";
 import { assertTokenBackend } from "./backend/assert-token-backend.js";
 import { MemoryTokenBackend } from "./backend/memory-token-backend.js";
 import type { TokenBackend } from "./backend/token-backend.js";
-import type {
-	AuthorizationUrlOptions,
-	ConnectionOptions,
-	RequestTokenOptions,
+import {
+	type AuthorizationUrlOptions,
+	type ConnectionOptions,
+	type RequestTokenOptions,
+	readAccessTokenOptions,
+	readAuthorizationUrlOptions,
+	readConnectionOptions,
+	readRefreshTokenOptions,
+	readRequestTokenOptions,
 } from "./connection-options.js";
-import { AuthenticationError, ConfigurationError } from "./errors.js";
+import { AuthenticationError, ConfigurationError, O365Error } from "./errors.js";
 import { type BatchOptions, type BatchRequest, type BatchResponse, runBatch } from "./http/batch.js";
 import type { RequestBody } from "./http/body.js";
 import { type RequestOptions, resolveHttpConfig } from "./http/options.js";
 import { PageIterator, type PaginateOptions } from "./http/pagination.js";
+import {
+	assertRequestUrl,
+	readBatchOptions,
+	readBatchRequests,
+	readPaginateOptions,
+	readRequestOptions,
+	readRequestWithDataOptions,
+} from "./http/read-request-options.js";
 import { HttpClient, normalizeMethod } from "./http/request.js";
 import { SafeLogger } from "./logging/logger.js";
-import { getCloud } from "./protocol/clouds.js";
+import { signInCloud } from "./protocol/clouds.js";
 import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
 import type { Protocol } from "./protocol/protocol.js";
+import { readRawScopes } from "./protocol/scopes.js";
 import { abortError, raceSignal } from "./utils/abort.js";
+import { describeValue } from "./utils/read-options.js";
 
 /**
  * python-o365's `Connection`: signs in with msal-node, keeps the tokens in the token backend and
@@ -55,17 +64,15 @@ export class Connection {
 	/** The password flow's user and password (the password is private to it); undefined for other flows. */
 	readonly #passwordSignIn: PasswordSignIn | undefined;
 
-	constructor(credentials: Credentials, options: ConnectionOptions = {}) {
+	constructor(credentials: Credentials, connectionOptions?: ConnectionOptions) {
+		const options = readConnectionOptions(connectionOptions);
 		const authFlowType = options.authFlowType ?? "authorization";
-		if (!AUTH_FLOW_TYPES.includes(authFlowType)) {
-			throw new ConfigurationError(
-				"invalid_option",
-				`authFlowType must be one of ${AUTH_FLOW_TYPES.join(", ")}; got '${String(authFlowType)}'.`,
-			);
-		}
-		const cloudName = options.cloud ?? "global";
-		const cloud = getCloud(cloudName);
-		const parsed = parseCredentials(credentials, authFlowType);
+		const cloud = signInCloud({
+			cloud: options.cloud,
+			protocolCloud: options.protocol?.cloud,
+			authority: options.authority,
+		});
+		const parsed = readCredentials(credentials, authFlowType);
 		this.clientId = parsed.clientId;
 		this.authFlowType = authFlowType;
 		this.tenantId = validateTenant(options.tenantId, authFlowType);
@@ -75,9 +82,9 @@ export class Connection {
 			tenantId: options.tenantId === undefined ? undefined : this.tenantId,
 		});
 		this.tokenBackend = options.tokenBackend ?? new MemoryTokenBackend();
-		assertTokenBackend(this.tokenBackend);
+		assertBackend(this.tokenBackend);
 		this.storeTokenAfterRefresh = options.storeTokenAfterRefresh ?? true;
-		this.protocol = options.protocol ?? new MSGraphProtocol({ cloud: cloudName });
+		this.protocol = options.protocol ?? new MSGraphProtocol({ cloud: cloud.name });
 		this.redirectUri = options.redirectUri ?? `${cloud.authorityHost}/common/oauth2/nativeclient`;
 		this.#appScopes = [this.protocol.prefixScope(".default")];
 		const log = new SafeLogger(options.logger);
@@ -112,17 +119,25 @@ export class Connection {
 	}
 
 	set username(username: string | undefined) {
+		if (username !== undefined && typeof username !== "string") {
+			throw new ConfigurationError(
+				"invalid_option",
+				`username must be a string such as 'adele@contoso.com' (or undefined for the first stored user); got ${describeValue(username)}.`,
+			);
+		}
 		this.#tokens.username = username;
 	}
 
 	/**
 	 * Step 1 of a user sign-in: the URL to send the user to, and the `flow` to keep (server-side)
-	 * until they come back. Scopes are used as given (`Account` expands helpers and prefixes).
+	 * until they come back. Scopes are sent as given; a scope helper name (`basic`) is refused
+	 * with `invalid_scopes`: `Account.getAuthorizationUrl` and `protocol.getScopesFor` expand them.
 	 */
 	async getAuthorizationUrl(
 		requestedScopes: string[],
-		options: AuthorizationUrlOptions = {},
+		urlOptions?: AuthorizationUrlOptions,
 	): Promise<{ url: string; flow: AuthorizationFlow }> {
+		const options = readAuthorizationUrlOptions(urlOptions);
 		if (this.authFlowType === "credentials") {
 			throw new ConfigurationError(
 				"invalid_option",
@@ -135,14 +150,8 @@ export class Connection {
 				"the password flow signs in without a browser; call account.authenticate() or requestToken(null).",
 			);
 		}
-		if (!Array.isArray(requestedScopes) || requestedScopes.length === 0) {
-			throw new ConfigurationError(
-				"invalid_scopes",
-				"name the scopes to request, e.g. ['https://graph.microsoft.com/User.Read'] (or scope helpers through Account).",
-			);
-		}
 		const { flow, codeChallenge } = createAuthorizationFlow(
-			[...requestedScopes],
+			readRawScopes(requestedScopes, this.protocol.scopeHelpers),
 			options.redirectUri ?? this.redirectUri,
 		);
 		const url = await this.#msal.authorizationUrl({
@@ -163,23 +172,32 @@ export class Connection {
 	 * Step 2 of a user sign-in (pass the redirected URL or form body and the stored `flow`), the
 	 * app's sign-in in the credentials flow, or the user's in the password flow (pass `null`).
 	 * Resolves `true` once the token is held (and stored unless `storeToken: false`); failures
-	 * reject with typed errors.
+	 * reject with typed errors. A redirected URL must come back to `flow.redirectUri` (scheme,
+	 * host, port and path; a relative one such as `req.originalUrl` is resolved against it), else
+	 * `invalid_redirect` before the code is sent.
 	 */
 	async requestToken(
 		authorizationResponse: RedirectResponse | null | undefined,
-		options: RequestTokenOptions = {},
+		tokenOptions?: RequestTokenOptions,
 	): Promise<boolean> {
+		const options = readRequestTokenOptions(tokenOptions);
 		// Before anything is sent: an authorization code sent for an aborted call would be spent.
 		if (options.signal?.aborted) throw abortError(options.signal);
 		const store = options.storeToken ?? true;
 		if (this.authFlowType === "credentials") {
-			const scopes = options.requestedScopes ?? this.#appScopes;
+			const scopes =
+				options.requestedScopes === undefined
+					? this.#appScopes
+					: readRawScopes(options.requestedScopes, this.protocol.scopeHelpers);
 			const result = await raceSignal(this.#msal.appToken({ scopes, forceRefresh: false }), options.signal);
 			await this.#tokens.acceptSignIn(result, store);
 			return true;
 		}
 		if (this.#passwordSignIn !== undefined) {
-			const scopes = options.requestedScopes ?? this.#appScopes;
+			const scopes =
+				options.requestedScopes === undefined
+					? this.#appScopes
+					: readRawScopes(options.requestedScopes, this.protocol.scopeHelpers);
 			const result = await raceSignal(
 				this.#passwordSignIn.signIn(this.#msal, scopes, options.signal),
 				options.signal,
@@ -193,9 +211,8 @@ export class Connection {
 				"requestToken needs the URL the user was redirected to after consenting.",
 			);
 		}
-		assertAuthorizationFlow(options.flow);
-		const flow = options.flow;
-		const response = parseAuthorizationResponse(authorizationResponse);
+		const flow = readAuthorizationFlow(options.flow);
+		const response = parseAuthorizationResponse(authorizationResponse, flow.redirectUri);
 		if (response.state !== flow.state) {
 			throw new AuthenticationError(
 				"state_mismatch",
@@ -233,11 +250,18 @@ export class Connection {
 	 * can help, and with `aborted`, sending nothing, when `signal` is already aborted.
 	 */
 	getAccessToken(options?: AccessTokenOptions): Promise<string> {
-		return this.#tokens.getAccessToken(options);
+		let checked: AccessTokenOptions;
+		try {
+			checked = readAccessTokenOptions(options);
+		} catch (error) {
+			return Promise.reject(error);
+		}
+		return this.#tokens.getAccessToken(checked);
 	}
 
 	/** Forces a refresh now (keeps a refresh token alive, recovers from a revoked access token). */
-	async refreshToken(options: { signal?: AbortSignal } = {}): Promise<boolean> {
+	async refreshToken(refreshOptions?: { signal?: AbortSignal }): Promise<boolean> {
+		const options = readRefreshTokenOptions(refreshOptions);
 		await this.#tokens.getAccessToken({ signal: options.signal, forceRefresh: true });
 		return true;
 	}
@@ -270,37 +294,37 @@ export class Connection {
 
 	/** An authenticated GET; `options.params` adds query parameters. */
 	get(url: string | URL, options?: RequestOptions): Promise<Response> {
-		return this.#http.request("GET", url, undefined, options);
+		return this.#send("GET", url, undefined, options);
 	}
 
 	/** An authenticated POST; an object or array `data` is sent as JSON, anything else as it is. */
 	post(url: string | URL, data?: RequestBody, options?: RequestOptions): Promise<Response> {
-		return this.#http.request("POST", url, data, options);
+		return this.#send("POST", url, data, options);
 	}
 
 	/** An authenticated PUT (`data` as for {@link post}). */
 	put(url: string | URL, data?: RequestBody, options?: RequestOptions): Promise<Response> {
-		return this.#http.request("PUT", url, data, options);
+		return this.#send("PUT", url, data, options);
 	}
 
 	/** An authenticated PATCH (`data` as for {@link post}). */
 	patch(url: string | URL, data?: RequestBody, options?: RequestOptions): Promise<Response> {
-		return this.#http.request("PATCH", url, data, options);
+		return this.#send("PATCH", url, data, options);
 	}
 
 	/** An authenticated DELETE. */
 	delete(url: string | URL, options?: RequestOptions): Promise<Response> {
-		return this.#http.request("DELETE", url, undefined, options);
+		return this.#send("DELETE", url, undefined, options);
 	}
 
 	/** An authenticated request with any method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS; any case). */
 	async oauthRequest(
 		url: string | URL,
 		method: string,
-		options: RequestOptions & { data?: RequestBody } = {},
+		options?: RequestOptions & { data?: RequestBody },
 	): Promise<Response> {
-		const { data, ...rest } = options;
-		return this.#http.request(normalizeMethod(method), url, data, rest, true);
+		const { data, ...rest } = readRequestWithDataOptions(options);
+		return this.#send(normalizeMethod(method), url, data, rest, true);
 	}
 
 	/**
@@ -310,10 +334,28 @@ export class Connection {
 	async naiveRequest(
 		url: string | URL,
 		method: string,
-		options: RequestOptions & { data?: RequestBody } = {},
+		options?: RequestOptions & { data?: RequestBody },
 	): Promise<Response> {
-		const { data, ...rest } = options;
-		return this.#http.request(normalizeMethod(method), url, data, rest, false);
+		const { data, ...rest } = readRequestWithDataOptions(options);
+		return this.#send(normalizeMethod(method), url, data, rest, false);
+	}
+
+	/** Checks the caller's URL and options, then sends; a bad one rejects (never throws) before anything is sent. */
+	#send(
+		method: string,
+		url: string | URL,
+		data: RequestBody,
+		options: RequestOptions | undefined,
+		authenticated = true,
+	): Promise<Response> {
+		let checked: RequestOptions;
+		try {
+			assertRequestUrl(url);
+			checked = readRequestOptions(options);
+		} catch (error) {
+			return Promise.reject(error);
+		}
+		return this.#http.request(method, url, data, checked, authenticated);
 	}
 
 	/**
@@ -321,7 +363,12 @@ export class Connection {
 	 * `@odata.deltaLink` is then on the iterator:
 	 * `const users = con.paginate("/users/delta"); for await (const u of users) …; users.deltaLink`.
 	 */
-	paginate<T = Record<string, unknown>>(url: string | URL, options: PaginateOptions = {}): PageIterator<T> {
+	paginate<T = Record<string, unknown>>(
+		url: string | URL,
+		paginateOptions?: PaginateOptions,
+	): PageIterator<T> {
+		assertRequestUrl(url);
+		const options = readPaginateOptions(paginateOptions);
 		const fetchPage = async (pageUrl: string, pageOptions: RequestOptions): Promise<unknown> => {
 			const response = await this.#http.request("GET", pageUrl, undefined, {
 				...pageOptions,
@@ -338,10 +385,18 @@ export class Connection {
 	 * (within `retryBudgetMs`, up to `requestRetries` times), and returns every result, keyed by id
 	 * in the order given. A step's error status is a result, not a thrown error.
 	 */
-	batch(requests: readonly BatchRequest[], options: BatchOptions = {}): Promise<Map<string, BatchResponse>> {
+	batch(requests: readonly BatchRequest[], batchOptions?: BatchOptions): Promise<Map<string, BatchResponse>> {
+		let options: BatchOptions;
+		let checked: BatchRequest[];
+		try {
+			options = readBatchOptions(batchOptions);
+			checked = readBatchRequests(requests);
+		} catch (error) {
+			return Promise.reject(error);
+		}
 		const config = this.#http.config;
 		return runBatch(
-			requests,
+			checked,
 			{
 				serviceUrl: this.#http.serviceUrl,
 				post: async (payload, postOptions) => {
@@ -357,6 +412,34 @@ export class Connection {
 				log: new SafeLogger(config.logger),
 			},
 			options,
+		);
+	}
+}
+
+/** The credentials, parsed; a Proxy or getter that throws while they are read is refused like bad credentials. */
+function readCredentials(credentials: unknown, authFlowType: AuthFlowType) {
+	try {
+		return parseCredentials(credentials, authFlowType);
+	} catch (error) {
+		if (error instanceof O365Error) throw error;
+		throw new ConfigurationError(
+			"invalid_credentials",
+			"reading the credentials threw (see the cause); pass the client id, or a plain array [clientId, clientSecret] / [clientId, { thumbprint, privateKey }].",
+			{ cause: error },
+		);
+	}
+}
+
+/** assertTokenBackend, with a backend that throws while it is inspected refused the same way. */
+function assertBackend(backend: unknown): asserts backend is TokenBackend {
+	try {
+		assertTokenBackend(backend);
+	} catch (error) {
+		if (error instanceof O365Error) throw error;
+		throw new ConfigurationError(
+			"backend_invalid_config",
+			"inspecting tokenBackend threw (see the cause); pass a token backend object, e.g. new MemoryTokenBackend().",
+			{ cause: error },
 		);
 	}
 }

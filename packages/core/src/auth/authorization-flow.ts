@@ -1,5 +1,6 @@
 import { AuthenticationError } from "../errors.js";
 import { nodeCrypto } from "../utils/builtins.js";
+import { describeValue, isPlainObject } from "../utils/read-options.js";
 
 /**
  * What a web app keeps between sending the user to sign in and receiving them back: plain JSON,
@@ -31,24 +32,42 @@ export function createAuthorizationFlow(scopes: string[], redirectUri: string) {
 	return { flow, codeChallenge: createHash("sha256").update(codeVerifier).digest("base64url") };
 }
 
-/** Checks that a value restored from a session is a flow this library made. */
-export function assertAuthorizationFlow(flow: unknown): asserts flow is AuthorizationFlow {
-	const record = (flow ?? {}) as Record<string, unknown>;
-	const valid =
-		typeof record.state === "string" &&
-		typeof record.codeVerifier === "string" &&
-		typeof record.nonce === "string" &&
-		typeof record.redirectUri === "string" &&
-		Array.isArray(record.scopes);
-	if (!valid) {
+/**
+ * Checks that a value restored from a session is a flow this library made, and returns a plain
+ * copy of it (a getter or Proxy trap that throws is refused like a missing field).
+ */
+export function readAuthorizationFlow(flow: unknown): AuthorizationFlow {
+	let copy: AuthorizationFlow | undefined;
+	try {
+		const record = flow as Record<keyof AuthorizationFlow, unknown>;
+		const { state, codeVerifier, nonce, redirectUri, scopes } = record;
+		if (
+			typeof state === "string" &&
+			typeof codeVerifier === "string" &&
+			typeof nonce === "string" &&
+			typeof redirectUri === "string" &&
+			URL.canParse(redirectUri) &&
+			Array.isArray(scopes) &&
+			scopes.every((scope) => typeof scope === "string")
+		) {
+			copy = { state, codeVerifier, nonce, redirectUri, scopes: [...scopes] };
+		}
+	} catch {
+		copy = undefined;
+	}
+	if (copy === undefined) {
 		throw new AuthenticationError(
 			"invalid_redirect",
 			"`flow` is missing or incomplete; pass the `flow` object getAuthorizationUrl() returned for this sign-in.",
 		);
 	}
+	return copy;
 }
 
-/** The parameters the identity platform sent back: a redirected URL, or a `form_post` body. */
+/**
+ * The parameters the identity platform sent back: the redirected URL (absolute, or relative to
+ * the flow's redirect URI, such as `req.originalUrl`), or a `form_post` body.
+ */
 export type RedirectResponse = string | URL | URLSearchParams | Record<string, string>;
 
 export interface AuthorizationResponse {
@@ -58,11 +77,13 @@ export interface AuthorizationResponse {
 }
 
 /**
- * Reads the redirect: the query (`response_mode=query`), a fragment, or a form body. A refusal
+ * Reads the redirect: the query (`response_mode=query`), a fragment, or a form body. A redirected
+ * URL must come back to `redirectUri` (same scheme, host, port and path); a relative one
+ * (`req.originalUrl`, or just its `?query`) is resolved against it. A refusal
  * (`error=access_denied`) becomes an `authorization_denied` error with the provider's words.
  */
-export function parseAuthorizationResponse(response: RedirectResponse): AuthorizationResponse {
-	const params = toParams(response);
+export function parseAuthorizationResponse(response: unknown, redirectUri: string): AuthorizationResponse {
+	const params = toParams(response, redirectUri);
 	const error = params.get("error");
 	if (error !== null) {
 		const description = params.get("error_description") ?? "";
@@ -94,19 +115,67 @@ export function parseAuthorizationResponse(response: RedirectResponse): Authoriz
 	};
 }
 
-function toParams(response: RedirectResponse): URLSearchParams {
-	if (response instanceof URLSearchParams) return response;
-	if (typeof response === "object" && !(response instanceof URL)) return new URLSearchParams(response);
-	let url: URL;
+const REDIRECT_EXPECTED =
+	"pass the URL the browser was sent back to (a string or URL; req.originalUrl is fine), or a form_post body as URLSearchParams or a plain object of strings";
+
+function toParams(response: unknown, redirectUri: string): URLSearchParams {
+	let kind: "url" | "params" | "record" | undefined;
+	let entries: [string, string][] | undefined;
+	let text = "";
 	try {
-		url = new URL(String(response));
+		if (typeof response === "string" || response instanceof URL) {
+			text = typeof response === "string" ? response : response.href;
+			kind = "url";
+		} else if (response instanceof URLSearchParams) kind = "params";
+		else if (isPlainObject(response)) {
+			entries = Object.entries(response).filter(
+				(entry): entry is [string, string] => typeof entry[1] === "string",
+			);
+			kind = entries.length === Object.keys(response).length ? "record" : undefined;
+		}
 	} catch {
+		kind = undefined;
+	}
+	if (kind === "params") return response as URLSearchParams;
+	if (kind === "record") return new URLSearchParams(entries);
+	if (kind === undefined) {
 		throw new AuthenticationError(
 			"invalid_redirect",
-			"the redirect is not a URL; paste the whole address from the browser's address bar.",
+			`the redirect is ${describeValue(response)}; ${REDIRECT_EXPECTED}.`,
 		);
 	}
+	const url = redirectedUrl(text, redirectUri);
 	const query = url.searchParams;
 	if (query.has("code") || query.has("error")) return query;
 	return new URLSearchParams(url.hash.replace(/^#/, ""));
+}
+
+/**
+ * The redirected URL, checked against the flow's redirect URI: a code that arrives anywhere else
+ * (another scheme such as `javascript:`, host, port or path) was not sent there by the identity
+ * platform, so it is refused before it is spent.
+ */
+function redirectedUrl(text: string, redirectUri: string): URL {
+	const expected = new URL(redirectUri);
+	const relative = text.startsWith("/") || text.startsWith("?");
+	const base = relative ? redirectUri : undefined;
+	if (!URL.canParse(text, base)) {
+		throw new AuthenticationError(
+			"invalid_redirect",
+			"the redirect is not a URL; paste the whole address from the browser's address bar (or pass req.originalUrl).",
+		);
+	}
+	const url = new URL(text, base);
+	if (
+		url.protocol !== expected.protocol ||
+		url.host !== expected.host ||
+		url.pathname !== expected.pathname
+	) {
+		const arrived = `${url.protocol}${url.host === "" ? "" : `//${url.host}`}${url.pathname}`.slice(0, 200);
+		throw new AuthenticationError(
+			"invalid_redirect",
+			`the redirect arrived at ${arrived}, but this sign-in's redirect URI is ${redirectUri}: the identity platform sends the code only there. Pass the URL of the request your redirect URI received (req.originalUrl is fine); behind a proxy, build it from the redirect URI rather than from request headers.`,
+		);
+	}
+	return url;
 }

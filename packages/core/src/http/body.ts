@@ -4,6 +4,7 @@
  * carrying one is never retried.
  */
 
+import { O365Error } from "../errors.js";
 import { nodeStream } from "../utils/builtins.js";
 
 /** What a request may carry. Objects and arrays are sent as JSON. */
@@ -35,6 +36,19 @@ export interface EncodedBody {
 const NONE: EncodedBody = { body: undefined, contentType: undefined, replayable: true, stream: false };
 
 export function encodeBody(data: RequestBody): EncodedBody {
+	try {
+		return encode(data);
+	} catch (error) {
+		if (error instanceof O365Error) throw error;
+		throw new O365Error(
+			"invalid_request",
+			"reading the request data threw (see the cause); pass a plain object, an array, a string, bytes or a stream.",
+			{ cause: error },
+		);
+	}
+}
+
+function encode(data: RequestBody): EncodedBody {
 	if (data === undefined || data === null) return NONE;
 	if (
 		typeof data === "string" ||
@@ -56,7 +70,28 @@ export function encodeBody(data: RequestBody): EncodedBody {
 		const web = Readable.toWeb(readable) as unknown as ReadableStream<Uint8Array>;
 		return { body: web, contentType: undefined, replayable: false, stream: true };
 	}
-	return { body: JSON.stringify(data), contentType: "application/json", replayable: true, stream: false };
+	return { body: toJson(data), contentType: "application/json", replayable: true, stream: false };
+}
+
+/** `data` as JSON, or a typed error for what JSON cannot carry (a bigint, a cycle, a getter that throws). */
+function toJson(data: unknown): string {
+	let json: string | undefined;
+	try {
+		json = JSON.stringify(data);
+	} catch (error) {
+		throw new O365Error(
+			"invalid_request",
+			"the request data could not be sent as JSON (see the cause); pass plain objects, arrays, strings, numbers and booleans, or a string, bytes or a stream.",
+			{ cause: error },
+		);
+	}
+	if (json === undefined) {
+		throw new O365Error(
+			"invalid_request",
+			`the request data cannot be sent as JSON (it is ${typeof data === "symbol" ? "a Symbol" : `a ${typeof data}`}); pass an object, an array, a string, bytes or a stream.`,
+		);
+	}
+	return json;
 }
 
 /** A Node `Readable` (from any copy of the `stream` module): duck-typed, so plain objects cost no import. */

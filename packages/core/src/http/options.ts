@@ -5,6 +5,7 @@
 
 import { ConfigurationError, type O365ErrorCode } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
+import { isTimeoutMs } from "../utils/read-options.js";
 import type { HeaderInput, HeaderRecord } from "./headers.js";
 import { mergeHeaders } from "./headers.js";
 import { USER_AGENT } from "./user-agent.js";
@@ -168,6 +169,9 @@ export function resolveHttpConfig(options: HttpOptions): HttpConfig {
 		logger: options.logger,
 		requestHook: options.requestHook,
 	};
+	// Past Node's longest timer a timeout would fire at once.
+	const timeoutExpected = isTimeoutMs(config.timeoutMs);
+	if (timeoutExpected !== undefined) problems.push(`timeoutMs must be ${timeoutExpected}`);
 	if (problems.length > 0) {
 		throw new ConfigurationError("invalid_option", `invalid request options: ${problems.join("; ")}.`);
 	}

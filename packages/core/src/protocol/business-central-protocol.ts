@@ -4,6 +4,7 @@
 
 import { ConfigurationError } from "../errors.js";
 import { toCamelCase } from "../utils/casing.js";
+import { isString, optionsReader } from "../utils/read-options.js";
 import { GRAPH_KEYWORDS, preferTimezoneHeader } from "./ms-graph-protocol.js";
 import { Protocol } from "./protocol.js";
 import { DEFAULT_SCOPES } from "./scopes.js";
@@ -36,6 +37,13 @@ export interface MSBusinessCentral365ProtocolOptions {
 	timezone?: string;
 }
 
+/** Strings only here; the environment's name and the time zone are checked by the constructor. */
+const readBusinessCentralOptions = optionsReader<MSBusinessCentral365ProtocolOptions>(
+	["apiVersion", "defaultResource", "environment", "timezone"],
+	{ apiVersion: isString, defaultResource: isString, environment: isString },
+	{ where: "MSBusinessCentral365Protocol", code: "invalid_option" },
+);
+
 /**
  * Business Central: `https://api.businesscentral.dynamics.com/v2.0/<environment>/api/<apiVersion>/`
  * (or `…/v1.0/api/<apiVersion>/` without an environment), camelCase keys, `$top` up to 999,
@@ -54,7 +62,8 @@ export class MSBusinessCentral365Protocol extends Protocol {
 	 * @throws ConfigurationError `invalid_option` for an `environment` holding `/` or whitespace;
 	 * `unknown_timezone` for a zone that is not IANA or has no Windows name.
 	 */
-	constructor(options: MSBusinessCentral365ProtocolOptions = {}) {
+	constructor(businessCentralOptions?: MSBusinessCentral365ProtocolOptions) {
+		const options = readBusinessCentralOptions(businessCentralOptions);
 		const environment = options.environment?.trim();
 		if (environment && /[\s/?#]/.test(environment)) {
 			throw new ConfigurationError(

@@ -84,3 +84,56 @@ export function getCloud(name: CloudName): Cloud {
 	}
 	return CLOUDS[name];
 }
+
+/** Sign-in hosts of the Microsoft clouds, aliases included, and the cloud authority host each belongs to. */
+const MICROSOFT_SIGN_IN_HOSTS: Readonly<Record<string, Cloud["authorityHost"]>> = Object.freeze({
+	"login.microsoftonline.com": "https://login.microsoftonline.com",
+	"login.windows.net": "https://login.microsoftonline.com",
+	"login.microsoft.com": "https://login.microsoftonline.com",
+	"sts.windows.net": "https://login.microsoftonline.com",
+	"login.microsoftonline.us": "https://login.microsoftonline.us",
+	"login.usgovcloudapi.net": "https://login.microsoftonline.us",
+	"login.chinacloudapi.cn": "https://login.chinacloudapi.cn",
+	"login.partner.microsoftonline.cn": "https://login.chinacloudapi.cn",
+});
+
+/**
+ * The cloud a connection signs in at: the `cloud` option when given, else the protocol's cloud
+ * (tokens must come from the cloud whose Graph the protocol calls), else global. An `authority`
+ * still decides the sign-in URL, but not on another Microsoft cloud's host than the protocol's.
+ *
+ * @throws ConfigurationError `invalid_option` when `cloud`, the protocol's cloud and the
+ * authority's host name different clouds.
+ */
+export function signInCloud(options: {
+	cloud?: CloudName;
+	protocolCloud?: Cloud;
+	authority?: string;
+}): Cloud {
+	const { protocolCloud, authority } = options;
+	const optionCloud = options.cloud === undefined ? undefined : getCloud(options.cloud);
+	if (optionCloud !== undefined && protocolCloud !== undefined && optionCloud.name !== protocolCloud.name) {
+		throw new ConfigurationError(
+			"invalid_option",
+			`the cloud option is "${options.cloud}" but the protocol's cloud is "${protocolCloud.name}": tokens of one cloud are refused by another's Graph. ` +
+				`Drop the cloud option (the protocol's applies), or build the protocol with { cloud: "${options.cloud}" }.`,
+		);
+	}
+	const cloud = optionCloud ?? protocolCloud ?? CLOUDS.global;
+	const host = authority === undefined ? "" : new URL(authority).hostname;
+	const authorityHost = Object.hasOwn(MICROSOFT_SIGN_IN_HOSTS, host)
+		? MICROSOFT_SIGN_IN_HOSTS[host]
+		: undefined;
+	if (authorityHost !== undefined && authorityHost !== cloud.authorityHost) {
+		const source =
+			options.cloud === undefined
+				? `the protocol's cloud "${cloud.name}"`
+				: `the cloud option "${cloud.name}"`;
+		throw new ConfigurationError(
+			"invalid_option",
+			`the authority ${authority} is not on ${source}, which signs in at ${cloud.authorityHost}. ` +
+				"Pass a protocol and cloud of the authority's cloud, or an authority on the protocol's cloud.",
+		);
+	}
+	return cloud;
+}

@@ -4,6 +4,7 @@
 
 import { ConfigurationError } from "../errors.js";
 import { toCamelCase } from "../utils/casing.js";
+import { isString, optionsReader } from "../utils/read-options.js";
 import { type CloudName, getCloud } from "./clouds.js";
 import { normalizeBaseUrl, Protocol } from "./protocol.js";
 import { DEFAULT_SCOPES } from "./scopes.js";
@@ -73,6 +74,19 @@ export interface MSGraphProtocolOptions {
 
 const GRAPH_API_VERSIONS: ReadonlySet<string> = new Set<GraphApiVersion>(["v1.0", "beta"]);
 
+/** Strings only here; their values (and the time zone) are checked by the constructor, with their own messages. */
+const readGraphOptions = optionsReader<MSGraphProtocolOptions>(
+	["apiVersion", "defaultResource", "cloud", "timezone", "protocolUrl", "protocolScopePrefix"],
+	{
+		apiVersion: isString,
+		defaultResource: isString,
+		cloud: isString,
+		protocolUrl: isString,
+		protocolScopePrefix: isString,
+	},
+	{ where: "MSGraphProtocol", code: "invalid_option" },
+);
+
 /**
  * Microsoft Graph: camelCase keys, python-o365's 25 scope helpers, `$top` up to 999 and an
  * Outlook `Prefer` time zone header (`keywordDataStore.prefer_timezone_header`) kept in step with
@@ -95,7 +109,8 @@ export class MSGraphProtocol extends Protocol {
 	 * @throws ConfigurationError `invalid_option` for an unknown `apiVersion`, `cloud` or a
 	 * malformed `protocolUrl`; `unknown_timezone` for a zone that is not IANA or has no Windows name.
 	 */
-	constructor(options: MSGraphProtocolOptions = {}) {
+	constructor(graphOptions?: MSGraphProtocolOptions) {
+		const options = readGraphOptions(graphOptions);
 		const apiVersion = options.apiVersion ?? GRAPH_API_VERSION;
 		if (!GRAPH_API_VERSIONS.has(apiVersion)) {
 			throw new ConfigurationError(

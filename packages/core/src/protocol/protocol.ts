@@ -6,6 +6,7 @@
 
 import { ConfigurationError } from "../errors.js";
 import { toCamelCase, toSnakeCase } from "../utils/casing.js";
+import { isPlainObject, isString, optionsReader } from "../utils/read-options.js";
 import { type Cloud, type CloudName, getCloud } from "./clouds.js";
 import { ME_RESOURCE } from "./resource.js";
 import {
@@ -105,8 +106,9 @@ export class Protocol {
 	 * @throws ConfigurationError `invalid_option` when `protocolUrl` or `apiVersion` is missing or
 	 * malformed, or `cloud` is unknown; `unknown_timezone` when `timezone` is not a time zone.
 	 */
-	constructor(options: ProtocolOptions) {
-		const { protocolUrl, apiVersion } = options ?? ({} as Partial<ProtocolOptions>);
+	constructor(protocolOptions: ProtocolOptions) {
+		const options = readProtocolOptions(protocolOptions);
+		const { protocolUrl, apiVersion } = options;
 		if (!nonEmptyString(protocolUrl) || !nonEmptyString(apiVersion)) {
 			throw new ConfigurationError(
 				"invalid_option",
@@ -208,6 +210,28 @@ export class Protocol {
 		return prefixScopeWith(scope, this.protocolScopePrefix);
 	}
 }
+
+/** protocolUrl, apiVersion, casingFunction and timezone are checked by the constructor, with their own messages. */
+const readProtocolOptions = optionsReader<ProtocolOptions>(
+	[
+		"protocolUrl",
+		"apiVersion",
+		"defaultResource",
+		"casingFunction",
+		"protocolScopePrefix",
+		"scopeHelpers",
+		"timezone",
+		"cloud",
+	],
+	{
+		defaultResource: isString,
+		protocolScopePrefix: isString,
+		scopeHelpers: (value) =>
+			isPlainObject(value) ? undefined : "an object of helper name to permissions, e.g. DEFAULT_SCOPES",
+		cloud: isString,
+	},
+	{ where: "Protocol", code: "invalid_option" },
+);
 
 function nonEmptyString(value: unknown): value is string {
 	return typeof value === "string" && value.trim() !== "";

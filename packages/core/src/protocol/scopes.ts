@@ -180,6 +180,19 @@ export function resolveScopes(
 const EXAMPLE = 'e.g. ["basic", "message_all"] or ["User.Read", "Mail.ReadWrite"]';
 
 function normalizeEntries(scopes: unknown): string[] {
+	try {
+		return normalizeList(scopes);
+	} catch (error) {
+		if (error instanceof ConfigurationError) throw error;
+		throw new ConfigurationError(
+			"invalid_scopes",
+			`Reading the scopes threw (see the cause); pass a plain array of strings, ${EXAMPLE}.`,
+			{ cause: error },
+		);
+	}
+}
+
+function normalizeList(scopes: unknown): string[] {
 	if (scopes !== undefined && scopes !== null && typeof scopes !== "string" && !Array.isArray(scopes)) {
 		throw new ConfigurationError(
 			"invalid_scopes",
@@ -206,4 +219,52 @@ function normalizeEntries(scopes: unknown): string[] {
 		}
 		return entry.trim();
 	});
+}
+
+/**
+ * Checks the scopes given to a `Connection`, which sends them to Microsoft as they are (as
+ * python-o365's does): a non-empty array of non-empty strings, none of them a scope helper name
+ * (`basic` is never a real scope; expanding helpers is `Account`'s job). Returns a copy.
+ *
+ * @throws ConfigurationError `invalid_scopes` naming the entry and pointing to
+ * `account.getAuthorizationUrl` or `protocol.getScopesFor`.
+ */
+export function readRawScopes(scopes: unknown, helpers: ScopeHelperTable = DEFAULT_SCOPES): string[] {
+	let list: unknown[] | undefined;
+	try {
+		list = Array.isArray(scopes) ? [...(scopes as unknown[])] : undefined;
+	} catch {
+		list = undefined;
+	}
+	if (
+		list === undefined ||
+		list.length === 0 ||
+		!list.every((entry) => typeof entry === "string" && entry.trim() !== "")
+	) {
+		throw new ConfigurationError(
+			"invalid_scopes",
+			`Connection takes a non-empty array of scopes as sent to Microsoft, e.g. ['https://graph.microsoft.com/User.Read']; got ${describeScopes(list, scopes)}. ` +
+				"For scope helpers such as 'basic' use account.getAuthorizationUrl(['basic']) or protocol.getScopesFor(['basic']).",
+		);
+	}
+	const raw = list as string[];
+	const helper = raw.find(
+		(scope) =>
+			resolveScopeHelper(scope, DEFAULT_SCOPES) !== undefined ||
+			resolveScopeHelper(scope, helpers) !== undefined,
+	);
+	if (helper !== undefined) {
+		throw new ConfigurationError(
+			"invalid_scopes",
+			`'${helper}' is a scope helper name, not a scope: Connection sends scopes to Microsoft as they are. ` +
+				`Call account.getAuthorizationUrl(['${helper}']) (it expands helpers), or pass protocol.getScopesFor(['${helper}']) here.`,
+		);
+	}
+	return raw;
+}
+
+function describeScopes(list: unknown[] | undefined, scopes: unknown): string {
+	if (list === undefined)
+		return typeof scopes === "symbol" ? "a Symbol" : scopes === null ? "null" : `a ${typeof scopes}`;
+	return list.length === 0 ? "an empty array" : "an array with an entry that is not a non-empty string";
 }

@@ -30,3 +30,19 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefin
 export function abortError(signal: AbortSignal): O365Error {
 	return new O365Error("aborted", "the operation was aborted by its AbortSignal.", { cause: signal.reason });
 }
+
+/** What a `signal` option must be, for error messages. */
+export const ABORT_SIGNAL_EXPECTED =
+	"an AbortSignal, e.g. new AbortController().signal or AbortSignal.timeout(5000)";
+
+/**
+ * Whether `value` is a real AbortSignal. Look-alikes are refused: fetch and `AbortSignal.any`
+ * accept only real ones, and a Proxy around one fails when its state is read.
+ */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+	try {
+		return value instanceof AbortSignal && typeof value.aborted === "boolean";
+	} catch {
+		return false;
+	}
+}
