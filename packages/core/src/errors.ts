@@ -28,6 +28,7 @@ export type O365ErrorCode =
 	| "backend_crypto"
 	| "backend_conflict"
 	| "lease_timeout"
+	| "lease_lost"
 	// Graph requests
 	| "invalid_request"
 	| "http_error"

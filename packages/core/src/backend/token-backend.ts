@@ -93,9 +93,12 @@ export interface LeaseOptions {
 
 /** A held lease; release it in `finally`. Releasing twice, or after it expired, is harmless. */
 export interface TokenLease {
-	/** When the lease expires by itself, in epoch milliseconds. */
+	/** When the lease expires by itself, in epoch ms; moves forward on each successful renew(). */
 	readonly expiresAt: number;
 	release(): Promise<void>;
+	/** Optional: extends the lease to `ttlMs` (the one it was taken with) from now. Rejects with a
+	 * TokenBackendError coded "lease_lost" when another process holds it now (it was taken over). */
+	renew?(options?: StorageCallOptions): Promise<void>;
 }
 
 /** The storage primitives a backend author implements; see the module documentation. */
