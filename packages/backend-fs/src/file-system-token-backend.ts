@@ -134,27 +134,43 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	 * holds it, polls (10 ms, growing to 50 ms) until it is released, until it expires, or until
 	 * its holder is seen dead (same host: its pid is gone). A lease still held when the process
 	 * exits normally is removed then; one held by a killed process is taken over as just said.
+	 * The lease's `renew()` moves its expiry to `ttlMs` from now, and rejects with `lease_lost`
+	 * when the lock file is no longer ours (taken over after it expired, or released).
 	 *
 	 * @throws TokenBackendError `lease_timeout` after `waitMs`, naming the holder (pid@host) and until when.
 	 * @throws the signal's reason when `signal` aborts the wait.
 	 */
 	override async acquireLease(options: LeaseOptions): Promise<TokenLease> {
-		try {
-			const lock = await acquireLockFile(`${await this.#writeTarget()}${LEASE_LOCK_SUFFIX}`, {
+		const lock = await this.#leaseCall("take", options.signal, async () =>
+			acquireLockFile(`${await this.#writeTarget()}${LEASE_LOCK_SUFFIX}`, {
 				ttlMs: options.ttlMs,
 				waitMs: options.waitMs,
 				signal: options.signal,
 				backendName: this.name,
 				label: "the token lease",
-			});
-			return { expiresAt: lock.expiresAt, release: () => lock.release() };
+			}),
+		);
+		return {
+			get expiresAt() {
+				return lock.expiresAt;
+			},
+			release: () => this.#leaseCall("release", undefined, () => lock.release()),
+			// Under the lock's claim: the lock is read again and rewritten only if still ours.
+			renew: (renewOptions: StorageCallOptions = {}) =>
+				this.#leaseCall("renew", renewOptions.signal, () => lock.renew(renewOptions.signal)),
+		};
+	}
+
+	/** Runs a lease operation; a system error becomes `backend_io`, ours and the signal's pass as they are. */
+	async #leaseCall<T>(what: string, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+		try {
+			return await call();
 		} catch (error) {
-			if (error instanceof O365Error || (options.signal?.aborted && error === options.signal.reason))
-				throw error;
+			if (error instanceof O365Error || (signal?.aborted && error === signal.reason)) throw error;
 			throw new TokenBackendError(
 				this.name,
 				"backend_io",
-				`could not take the token lease: ${describe(error)}`,
+				`could not ${what} the token lease: ${describe(error)}`,
 				{
 					cause: error,
 				},
