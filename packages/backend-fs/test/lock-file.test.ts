@@ -1,8 +1,8 @@
-import { readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { removeStaleLock } from "../src/lock-claim.js";
+import { claimPathOf, removeStaleLock } from "../src/lock-claim.js";
 import { acquireLockFile, type LockFileOptions } from "../src/lock-file.js";
 import { parseLockOwner } from "../src/lock-owner.js";
 import { tempDir } from "./helpers.js";
@@ -38,6 +38,36 @@ describe("lock files", () => {
 		expect(await removeStaleLock(lock, stale, "fs")).toBe(true);
 		expect(await readdir(dir)).toEqual([]);
 		expect(await removeStaleLock(lock, stale, "fs")).toBe(true); // already gone
+	});
+
+	it("takes over a stale lock whose claim was left by a process killed while holding it", async () => {
+		const dir = await tempDir();
+		const lock = path.join(dir, "token.lock");
+		const dead = { pid: 2 ** 22 + 7 }; // above Linux's largest pid: never alive
+		const staleRaw = owner(dead);
+		await writeFile(lock, staleRaw);
+		await writeFile(claimPathOf(lock, JSON.parse(staleRaw).ownerId), owner(dead));
+
+		const held = await acquireLockFile(lock, OPTIONS);
+		expect(JSON.parse(await readFile(lock, "utf8"))).toMatchObject({ pid: process.pid });
+		await held.release();
+		expect(await readdir(dir)).toEqual([]);
+	});
+
+	it("does not take over a stale lock while another live process holds its claim", async () => {
+		const dir = await tempDir();
+		const lock = path.join(dir, "token.lock");
+		const staleRaw = owner({ pid: 2 ** 22 + 7 });
+		await writeFile(lock, staleRaw);
+		const claim = claimPathOf(lock, JSON.parse(staleRaw).ownerId);
+		await writeFile(claim, owner({ pid: process.ppid })); // alive: the process that started us
+
+		await expect(acquireLockFile(lock, OPTIONS)).rejects.toMatchObject({ code: "lease_timeout" });
+		expect(await readFile(lock, "utf8")).toBe(staleRaw);
+		await unlink(claim); // the examiner moves on without removing it: now it can be taken over
+		const held = await acquireLockFile(lock, OPTIONS);
+		await held.release();
+		expect(await readdir(dir)).toEqual([]);
 	});
 
 	it("respects an unreadable lock file for a few seconds, then takes it over", async () => {
