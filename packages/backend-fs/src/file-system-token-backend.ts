@@ -80,10 +80,10 @@ const WRITE_LOCK_WAIT_MS = 10_000;
  * `maxFileBytes` are read.
  *
  * Processes sharing the file coordinate through two lock files next to it (next to its target
- * with `followSymlinks`): `<file>.lock` is the lease core holds around a token refresh, and `<file>.write.lock` is held for the moment of each
- * write, which makes `writeIfVersion()` a true compare-and-set across processes. A lock left
- * by a process that died is taken over as soon as its pid is seen gone (same host) or its ttl
- * has passed (any host).
+ * with `followSymlinks`): `<file>.lock` is the lease core holds around a token refresh, and
+ * `<file>.write.lock` is held for the moment of each write, which makes `writeIfVersion()` a
+ * true compare-and-set across processes. A lock left by a process that died is taken over as
+ * soon as its pid is seen gone (same host) or its ttl has passed (any host).
  */
 export class FileSystemTokenBackend extends BaseTokenBackend {
 	readonly name = "fs";
