@@ -1,4 +1,4 @@
-import { type FileHandle, lstat, open, realpath, rename, stat, unlink } from "node:fs/promises";
+import { lstat, realpath, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import {
 	BaseTokenBackend,
@@ -13,7 +13,9 @@ import {
 import { writeFileAtomic } from "./atomic-write-file.js";
 import { contentVersion } from "./content-version.js";
 import { errorCode } from "./errno.js";
+import { fileLimits } from "./file-limits.js";
 import { acquireLockFile, type HeldLockFile } from "./lock-file.js";
+import { describeNonFile, type NotARegularFile, openRegularFile, readAtMost } from "./regular-file.js";
 import { resolveTokenFile } from "./token-file-path.js";
 
 export interface FileSystemTokenBackendOptions extends BaseTokenBackendOptions {
@@ -30,6 +32,22 @@ export interface FileSystemTokenBackendOptions extends BaseTokenBackendOptions {
 	 * @default "o365_token.txt"
 	 */
 	tokenFilename?: string;
+	/**
+	 * Whether a token file that is a symbolic link is followed. Off by default: a link planted at
+	 * the token path (to someone's `settings.json`, to `/etc/passwd`) would otherwise be read as a
+	 * token and overwritten with tokens, so such a file is refused with `backend_invalid_config`
+	 * and left alone. Turn it on only for a link you made: reads and saves then go to its target,
+	 * which stays linked, and the lock and temporary files are created next to the target.
+	 * Folders on the way may be links either way.
+	 * @default false
+	 */
+	followSymlinks?: boolean;
+	/**
+	 * The largest token file read, in bytes. A larger file is refused with
+	 * `backend_invalid_config`, unread and left in place.
+	 * @default 10485760 (10 MiB)
+	 */
+	maxFileBytes?: number;
 }
 
 /** Identifies the file that `read()` last saw, so `quarantine()` never moves a newer one. */
@@ -57,22 +75,28 @@ const WRITE_LOCK_WAIT_MS = 10_000;
  * an unreadable file (truncated, garbled, empty) is moved aside instead of being loaded as an
  * empty cache.
  *
+ * Only a regular file is read or replaced: a FIFO, a device or a socket at the token path is
+ * refused, untouched, and so is a symbolic link unless `followSymlinks` (see there). At most
+ * `maxFileBytes` are read.
+ *
  * Processes sharing the file coordinate through two lock files next to it (next to its target
- * when the token file is a symlink): `<file>.lock` is the
- * lease core holds around a token refresh, and `<file>.write.lock` is held for the moment of each
- * write, which makes `writeIfVersion()` a true compare-and-set across processes. A lock left
- * by a process that died is taken over as soon as its pid is seen gone (same host) or its ttl
- * has passed (any host).
+ * with `followSymlinks`): `<file>.lock` is the lease core holds around a token refresh, and
+ * `<file>.write.lock` is held for the moment of each write, which makes `writeIfVersion()` a
+ * true compare-and-set across processes. A lock left by a process that died is taken over as
+ * soon as its pid is seen gone (same host) or its ttl has passed (any host).
  */
 export class FileSystemTokenBackend extends BaseTokenBackend {
 	readonly name = "fs";
 	/** Absolute path of the token file. */
 	readonly tokenFile: string;
 	#lastRead: FileIdentity | undefined;
+	readonly #followSymlinks: boolean;
+	readonly #maxFileBytes: number;
 
 	constructor(options: FileSystemTokenBackendOptions = {}) {
 		super(options);
 		this.tokenFile = resolveTokenFile(options.tokenPath, options.tokenFilename);
+		({ followSymlinks: this.#followSymlinks, maxFileBytes: this.#maxFileBytes } = fileLimits(options));
 	}
 
 	async read(options: StorageCallOptions = {}): Promise<string | undefined> {
@@ -91,7 +115,10 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	async write(value: string, options: StorageCallOptions = {}): Promise<void> {
 		options.signal?.throwIfAborted();
 		const target = await this.#writeTarget();
-		await this.#underWriteLock(target, options.signal, () => writeFileAtomic(target, value, options.signal));
+		await this.#underWriteLock(target, options.signal, async () => {
+			await this.#assertReplaceable(target);
+			await writeFileAtomic(target, value, options.signal);
+		});
 	}
 
 	/**
@@ -119,6 +146,7 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 		// Nothing to remove: do not create the folder just to hold a write lock in it.
 		if (!(await pathExists(this.tokenFile))) return false;
 		return this.#underWriteLock(await this.#writeTarget(), options.signal, async () => {
+			await this.#assertReplaceable(this.tokenFile);
 			try {
 				await unlink(this.tokenFile);
 				return true;
@@ -134,27 +162,43 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	 * holds it, polls (10 ms, growing to 50 ms) until it is released, until it expires, or until
 	 * its holder is seen dead (same host: its pid is gone). A lease still held when the process
 	 * exits normally is removed then; one held by a killed process is taken over as just said.
+	 * The lease's `renew()` moves its expiry to `ttlMs` from now, and rejects with `lease_lost`
+	 * when the lock file is no longer ours (taken over after it expired, or released).
 	 *
 	 * @throws TokenBackendError `lease_timeout` after `waitMs`, naming the holder (pid@host) and until when.
 	 * @throws the signal's reason when `signal` aborts the wait.
 	 */
 	override async acquireLease(options: LeaseOptions): Promise<TokenLease> {
-		try {
-			const lock = await acquireLockFile(`${await this.#writeTarget()}${LEASE_LOCK_SUFFIX}`, {
+		const lock = await this.#leaseCall("take", options.signal, async () =>
+			acquireLockFile(`${await this.#writeTarget()}${LEASE_LOCK_SUFFIX}`, {
 				ttlMs: options.ttlMs,
 				waitMs: options.waitMs,
 				signal: options.signal,
 				backendName: this.name,
 				label: "the token lease",
-			});
-			return { expiresAt: lock.expiresAt, release: () => lock.release() };
+			}),
+		);
+		return {
+			get expiresAt() {
+				return lock.expiresAt;
+			},
+			release: () => this.#leaseCall("release", undefined, () => lock.release()),
+			// Under the lock's claim: the lock is read again and rewritten only if still ours.
+			renew: (renewOptions: StorageCallOptions = {}) =>
+				this.#leaseCall("renew", renewOptions.signal, () => lock.renew(renewOptions.signal)),
+		};
+	}
+
+	/** Runs a lease operation; a system error becomes `backend_io`, ours and the signal's pass as they are. */
+	async #leaseCall<T>(what: string, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+		try {
+			return await call();
 		} catch (error) {
-			if (error instanceof O365Error || (options.signal?.aborted && error === options.signal.reason))
-				throw error;
+			if (error instanceof O365Error || (signal?.aborted && error === signal.reason)) throw error;
 			throw new TokenBackendError(
 				this.name,
 				"backend_io",
-				`could not take the token lease: ${describe(error)}`,
+				`could not ${what} the token lease: ${describe(error)}`,
 				{
 					cause: error,
 				},
@@ -165,7 +209,7 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	async exists(options: StorageCallOptions = {}): Promise<boolean> {
 		options.signal?.throwIfAborted();
 		try {
-			await stat(this.tokenFile);
+			await (this.#followSymlinks ? stat : lstat)(this.tokenFile);
 			return true;
 		} catch (error) {
 			if (errorCode(error) === "ENOENT") return false;
@@ -187,9 +231,11 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	async #moveAside(): Promise<string | undefined> {
 		const current = await lstat(this.tokenFile).catch(() => undefined);
 		if (current === undefined) return undefined;
+		// Never someone's FIFO or device, nor a link this backend did not read through.
+		if (current.isSymbolicLink() ? !this.#followSymlinks : !current.isFile()) return undefined;
 		const lastRead = this.#lastRead;
-		// Saves replace the file (new inode), so a different identity means a newer file. A symlink
-		// has its own identity; it is moved as it is, leaving its target alone.
+		// Saves replace the file (new inode), so a different identity means a newer file. A followed
+		// symlink has its own identity; it is moved as it is, leaving its target alone.
 		if (lastRead !== undefined && !current.isSymbolicLink()) {
 			if (current.dev !== lastRead.dev || current.ino !== lastRead.ino) return undefined;
 		}
@@ -208,30 +254,55 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	}
 
 	/**
-	 * The bytes of `file`, or `undefined` when it does not exist. With `remember`, notes which file
-	 * they came from (same open descriptor), for `quarantine()`.
+	 * The bytes of `file`, or `undefined` when it does not exist; refuses what is not a regular
+	 * file (see `openRegularFile`) and a file above `maxFileBytes`. With `remember`, notes which
+	 * file they came from (same open descriptor), for `quarantine()`.
 	 */
 	async #readBytes(
 		file: string,
 		signal: AbortSignal | undefined,
 		remember: boolean,
 	): Promise<Buffer | undefined> {
-		let handle: FileHandle;
+		if (remember) this.#lastRead = undefined;
+		const opened = await openRegularFile(file, this.#followSymlinks);
+		if (opened === undefined) return undefined;
+		if (typeof opened === "string") throw this.#notARegularFile(file, opened);
+		const { handle, stats } = opened;
 		try {
-			handle = await open(file, "r");
-		} catch (error) {
-			if (remember) this.#lastRead = undefined;
-			if (errorCode(error) === "ENOENT") return undefined;
-			throw error;
-		}
-		try {
-			const { dev, ino } = await handle.stat();
-			const bytes = await handle.readFile({ signal });
-			if (remember) this.#lastRead = { dev, ino };
+			const bytes =
+				stats.size > this.#maxFileBytes ? undefined : await readAtMost(handle, this.#maxFileBytes, signal);
+			if (bytes === undefined) {
+				throw new TokenBackendError(
+					this.name,
+					"backend_invalid_config",
+					`the token file ${file} is larger than maxFileBytes (${this.#maxFileBytes} bytes); a token cache is far smaller, so it was neither read nor moved. Check tokenPath, or raise maxFileBytes if the file really is a token cache.`,
+				);
+			}
+			if (remember) this.#lastRead = { dev: stats.dev, ino: stats.ino };
 			return bytes;
 		} finally {
 			await handle.close();
 		}
+	}
+
+	/** Refuses to replace or remove what is not a regular file (a folder is left to fail as before). */
+	async #assertReplaceable(file: string): Promise<void> {
+		const stats = await (this.#followSymlinks ? stat : lstat)(file).catch((error: unknown) => {
+			if (errorCode(error) === "ENOENT") return undefined;
+			throw error;
+		});
+		const what = stats === undefined ? undefined : describeNonFile(stats);
+		if (what !== undefined) throw this.#notARegularFile(file, what);
+	}
+
+	#notARegularFile(file: string, what: NotARegularFile): TokenBackendError {
+		return new TokenBackendError(
+			this.name,
+			"backend_invalid_config",
+			what === "a symbolic link"
+				? `the token file ${file} is a symbolic link, which this backend does not follow unless told to: a link planted there could make it read another file as tokens and overwrite that file. Nothing was read or written. Replace the link with the file itself, or pass followSymlinks: true if you made the link.`
+				: `the token file ${file} is ${what}, not a regular file; it was left untouched. Point tokenPath at a regular file or a folder.`,
+		);
 	}
 
 	/** Runs `action` holding `<target>.write.lock`. */
@@ -255,10 +326,12 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	}
 
 	/**
-	 * Where a save goes: through a symlink to its target, so that a token file kept elsewhere
-	 * and linked into place stays linked (the rename then happens in the target's folder).
+	 * Where a save goes, and the lock files beside it: the token file itself; with
+	 * `followSymlinks`, through a symlink to its target, so that a token file kept elsewhere and
+	 * linked into place stays linked (the rename then happens in the target's folder).
 	 */
 	async #writeTarget(): Promise<string> {
+		if (!this.#followSymlinks) return this.tokenFile;
 		try {
 			return await realpath(this.tokenFile);
 		} catch (error) {

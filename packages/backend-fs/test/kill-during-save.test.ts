@@ -29,8 +29,12 @@ function stored(document: string): string {
 	return backend.serialize();
 }
 
-/** Hidden leftovers of killed writers: temporary token files, lock staging files, moved-aside locks. */
-const STRAY = /^\.o365_token\.txt\.(\d+\.[0-9a-f]+\.tmp|(write\.)?lock\.[0-9a-f-]+\.(tmp|stale))$/;
+/**
+ * Hidden leftovers of killed writers: temporary token files, lock staging files, claims on a lock
+ * (`.<lock>.<hash>.claim`, claims on a claim, and their staging files).
+ */
+const STRAY =
+	/^\.o365_token\.txt\.(\d+\.[0-9a-f]+\.tmp|(write\.)?lock\.[0-9a-f-]+\.tmp)$|^\.+o365_token\.txt\.(write\.)?lock(\.[\w-]{16}\.claim)+(\.[0-9a-f-]{36}\.tmp)?$/;
 
 describe("kill -9 in the middle of saves", () => {
 	it(`${TRIALS} savers killed at a random moment leave the old or the new token, never a mix, and never block the next process`, {

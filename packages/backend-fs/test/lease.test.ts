@@ -1,6 +1,7 @@
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { TokenBackendError } from "@o365/core";
 import { describe, expect, it } from "vitest";
 import { FileSystemTokenBackend } from "../src/index.js";
@@ -238,6 +239,50 @@ describe("the token lease (<token file>.lock)", () => {
 		expect(results).toEqual(["counted", "counted", true, true]);
 		expect(Number(await readFile(path.join(work, "counter"), "utf8"))).toBe(4 * rounds);
 		expect(await pathExists(lockFileOf(first))).toBe(false);
+	});
+
+	it("renewed, is not taken over once its original ttl has passed, and its expiresAt moves forward", async () => {
+		const dir = await tempDir();
+		const backend = new FileSystemTokenBackend({ tokenPath: dir });
+		const child = await startFixture("lease-child.ts", dir);
+		const lease = await backend.acquireLease({ ttlMs: 3_000, waitMs: 0 });
+		const original = lease.expiresAt;
+		// Halfway through: the renewed lease then lasts 1.5 s past the original expiry.
+		await delay(1_500);
+		const renewing = Date.now();
+		await lease.renew?.();
+		expect(lease.expiresAt).toBeGreaterThanOrEqual(renewing + 3_000);
+		expect((await lockContent(backend)).expiresAt).toBe(lease.expiresAt);
+
+		await delay(original - Date.now() + 100);
+		expect(await child.request(`acquire ${LONG} 0`)).toBe("error lease_timeout");
+		await lease.release();
+		expect(await pathExists(lockFileOf(backend))).toBe(false);
+	});
+
+	it("renewed after another process took it over, rejects with lease_lost and leaves the new holder's lock alone", async () => {
+		const dir = await tempDir();
+		const backend = new FileSystemTokenBackend({ tokenPath: dir });
+		const lease = await backend.acquireLease({ ttlMs: 300, waitMs: 0 });
+		const child = await startFixture("lease-child.ts", dir);
+		acquiredUntil(await child.request(`acquire ${LONG} 10000`));
+		const theirs = await lockContent(backend);
+
+		const error = await lease.renew?.().catch((reason: unknown) => reason);
+		expect(error).toBeInstanceOf(TokenBackendError);
+		expect(error).toMatchObject({ code: "lease_lost", backend: "fs" });
+		expect((error as Error).message).toContain(`process ${child.pid}@${HOST}`);
+		expect(await lockContent(backend)).toEqual(theirs);
+		await lease.release();
+		expect(await lockContent(backend)).toEqual(theirs);
+	});
+
+	it("renewed after its release, rejects with lease_lost", async () => {
+		const backend = new FileSystemTokenBackend({ tokenPath: await tempDir() });
+		const lease = await backend.acquireLease({ ttlMs: LONG, waitMs: 0 });
+		await lease.release();
+		await expect(lease.renew?.()).rejects.toMatchObject({ code: "lease_lost" });
+		expect(await pathExists(lockFileOf(backend))).toBe(false);
 	});
 
 	it("stops waiting as soon as the signal aborts, rejecting with the signal's reason", async () => {

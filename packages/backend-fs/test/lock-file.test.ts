@@ -1,8 +1,10 @@
-import { readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { acquireLockFile, type LockFileOptions, removeLockIf } from "../src/lock-file.js";
+import { claimPathOf, removeStaleLock } from "../src/lock-claim.js";
+import { acquireLockFile, type LockFileOptions } from "../src/lock-file.js";
+import { parseLockOwner } from "../src/lock-owner.js";
 import { tempDir } from "./helpers.js";
 
 const OPTIONS: LockFileOptions = { ttlMs: 60_000, waitMs: 0, backendName: "fs", label: "the test lock" };
@@ -23,17 +25,49 @@ describe("lock files", () => {
 	it("taking over a stale lock never removes a fresh lock that replaced it meanwhile", async () => {
 		const dir = await tempDir();
 		const lock = path.join(dir, "token.lock");
-		const stale = owner({ host: "elsewhere.example", expiresAt: 0 });
+		const staleRaw = owner({ host: "elsewhere.example", expiresAt: 0 });
+		const stale = { raw: staleRaw, owner: parseLockOwner(staleRaw), mtimeMs: 0 };
 		// Another waiter took over the stale lock between our read and our removal.
 		const fresh = owner({ host: "elsewhere.example" });
 		await writeFile(lock, fresh);
 
-		expect(await removeLockIf(lock, stale)).toBe(false);
+		expect(await removeStaleLock(lock, stale, "fs")).toBe(false);
 		expect(await readFile(lock, "utf8")).toBe(fresh);
-		expect(await readdir(dir)).toEqual(["token.lock"]);
-		expect(await removeLockIf(lock, fresh)).toBe(true);
+		expect(await readdir(dir)).toEqual(["token.lock"]); // and no claim file left behind
+		await writeFile(lock, staleRaw);
+		expect(await removeStaleLock(lock, stale, "fs")).toBe(true);
 		expect(await readdir(dir)).toEqual([]);
-		expect(await removeLockIf(lock, fresh)).toBe(true); // already gone
+		expect(await removeStaleLock(lock, stale, "fs")).toBe(true); // already gone
+	});
+
+	it("takes over a stale lock whose claim was left by a process killed while holding it", async () => {
+		const dir = await tempDir();
+		const lock = path.join(dir, "token.lock");
+		const dead = { pid: 2 ** 22 + 7 }; // above Linux's largest pid: never alive
+		const staleRaw = owner(dead);
+		await writeFile(lock, staleRaw);
+		await writeFile(claimPathOf(lock, JSON.parse(staleRaw).ownerId), owner(dead));
+
+		const held = await acquireLockFile(lock, OPTIONS);
+		expect(JSON.parse(await readFile(lock, "utf8"))).toMatchObject({ pid: process.pid });
+		await held.release();
+		expect(await readdir(dir)).toEqual([]);
+	});
+
+	it("does not take over a stale lock while another live process holds its claim", async () => {
+		const dir = await tempDir();
+		const lock = path.join(dir, "token.lock");
+		const staleRaw = owner({ pid: 2 ** 22 + 7 });
+		await writeFile(lock, staleRaw);
+		const claim = claimPathOf(lock, JSON.parse(staleRaw).ownerId);
+		await writeFile(claim, owner({ pid: process.ppid })); // alive: the process that started us
+
+		await expect(acquireLockFile(lock, OPTIONS)).rejects.toMatchObject({ code: "lease_timeout" });
+		expect(await readFile(lock, "utf8")).toBe(staleRaw);
+		await unlink(claim); // the examiner moves on without removing it: now it can be taken over
+		const held = await acquireLockFile(lock, OPTIONS);
+		await held.release();
+		expect(await readdir(dir)).toEqual([]);
 	});
 
 	it("respects an unreadable lock file for a few seconds, then takes it over", async () => {
