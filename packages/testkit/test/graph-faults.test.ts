@@ -118,6 +118,17 @@ describe("fake Graph: failNext", () => {
 		expect((await send("users")).status).toBe(200);
 	});
 
+	it("counts a hanging request until the client closes its connection", async () => {
+		graph.failNext({ hang: true, path: "/users" });
+		const controller = new AbortController();
+		const pending = send("users", { signal: controller.signal }).catch((error: unknown) => error);
+		await expect.poll(() => graph.hanging).toBe(1);
+		controller.abort();
+		expect(await pending).toMatchObject({ name: "AbortError" });
+		await graph.untilNoneHanging();
+		expect(graph.hanging).toBe(0);
+	});
+
 	it("delays the normal answer by delayMs, and adds latencyMs to every answer", async () => {
 		graph.failNext({ delayMs: 300 });
 		let started = Date.now();

@@ -1,7 +1,7 @@
 /**
  * Time limits of in-flight attempts, checked by one shared, unref'd interval instead of a timer
- * per request: on the happy path a timer (plus the signal fetch would need to cancel) costs more
- * than everything else this layer does. A limit is therefore honoured to within {@link TICK_MS}.
+ * per request (a timer costs more than everything else this layer does on the happy path). A
+ * limit is therefore honoured to within {@link TICK_MS}.
  */
 
 /** How often pending deadlines are checked, in milliseconds. */
@@ -31,22 +31,28 @@ function sweep(): void {
 }
 
 /**
- * Settles as `promise` does, or rejects with `onTimeout()`'s error once `timeoutMs` have passed
- * (`promise` then runs on, unobserved: `abandon` receives its result).
+ * Calls `start` with a signal of its own and settles as the promise it returns does, or, once
+ * `timeoutMs` have passed, aborts that signal with `onTimeout()`'s error and rejects with it. The
+ * abort is what closes the attempt's connection; should `start` ignore the signal, its promise
+ * runs on, unobserved: `abandon` receives its result.
  */
 export function withDeadline<T>(
-	promise: Promise<T>,
 	timeoutMs: number,
+	start: (signal: AbortSignal) => Promise<T>,
 	onTimeout: () => unknown,
 	abandon: (value: T) => void,
 ): Promise<T> {
+	const controller = new AbortController();
+	const promise = start(controller.signal);
 	return new Promise<T>((resolve, reject) => {
 		let expired = false;
 		const entry: Pending = {
 			deadline: performance.now() + timeoutMs,
 			expire: () => {
 				expired = true;
-				reject(onTimeout());
+				const reason = onTimeout();
+				reject(reason);
+				controller.abort(reason);
 			},
 		};
 		pending.add(entry);

@@ -15,6 +15,7 @@ export interface HttpOptions {
 	/**
 	 * The `fetch` to send requests with, e.g. one bound to an undici `ProxyAgent` dispatcher:
 	 * `fetch: (url, init) => undiciFetch(url, { ...init, dispatcher: new ProxyAgent(proxyUrl) })`.
+	 * It must honour `init.signal`: aborting it is how a timed-out attempt closes its connection.
 	 * @default globalThis.fetch
 	 */
 	fetch?: typeof fetch;
@@ -25,8 +26,8 @@ export interface HttpOptions {
 	 */
 	defaultHeaders?: HeaderInput;
 	/**
-	 * How long one attempt may wait for the response headers, in milliseconds; then the attempt
-	 * fails with a `timeout` error (retried for idempotent methods). Reading the body of a returned
+	 * How long one attempt may wait for the response headers, in milliseconds; then the attempt is
+	 * aborted (its connection closed) and fails with a `timeout` error (retried for idempotent methods). Reading the body of a returned
 	 * response is not covered: abort it with the call's `signal`. `0` or `Infinity` disables it.
 	 * @default 100000 (100 s, Graph's own gateway timeout)
 	 */

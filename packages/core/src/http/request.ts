@@ -318,11 +318,9 @@ async function discard(response: Response): Promise<void> {
 class AttemptTimeout extends Error {}
 
 /**
- * `fetch` with a time limit on the response headers. Passing a signal to Node's fetch costs more
- * per request (~25 µs) than the rest of this layer together, so without a caller's signal the
- * limit is a shared deadline check (see `deadlines.ts`): a timed-out attempt is abandoned, and its connection is released when
- * the server answers or undici's own headers timeout (300 s) ends it. With a caller's signal the
- * attempt is cancelled outright.
+ * `fetch` with a time limit on the response headers. A timed-out attempt is aborted, which closes
+ * its connection (abandoned, it would hold its socket until undici's own 300 s limit). The limit is
+ * a shared deadline check (see `deadlines.ts`), not a timer per attempt.
  */
 function fetchWithTimeout(
 	fetchImpl: typeof fetch,
@@ -331,26 +329,17 @@ function fetchWithTimeout(
 	signal: AbortSignal | undefined,
 	timeoutMs: number,
 ): Promise<Response> {
-	const limited = timeoutMs > 0 && timeoutMs !== Number.POSITIVE_INFINITY;
-	if (signal === undefined) {
-		const fetched = fetchImpl(target, init);
-		return limited ? withDeadline(fetched, timeoutMs, () => new AttemptTimeout(), discard) : fetched;
-	}
-	if (!limited) {
-		init.signal = signal;
+	if (timeoutMs === 0 || timeoutMs === Number.POSITIVE_INFINITY) {
+		if (signal !== undefined) init.signal = signal;
 		return fetchImpl(target, init);
 	}
-	const controller = new AbortController();
-	init.signal = AbortSignal.any([signal, controller.signal]);
-	const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
-	return fetchImpl(target, init).then(
-		(response) => {
-			clearTimeout(timer);
-			return response;
+	return withDeadline(
+		timeoutMs,
+		(attemptSignal) => {
+			init.signal = signal === undefined ? attemptSignal : AbortSignal.any([signal, attemptSignal]);
+			return fetchImpl(target, init);
 		},
-		(error: unknown) => {
-			clearTimeout(timer);
-			throw controller.signal.aborted && !signal.aborted ? controller.signal.reason : error;
-		},
+		() => new AttemptTimeout(),
+		discard,
 	);
 }

@@ -12,6 +12,7 @@ import { runBatch } from "./batch.js";
 import { DeltaTracker } from "./delta.js";
 import { createDirectory } from "./directory.js";
 import { BatchThrottleQueue, faultReply, GraphFaultQueue } from "./faults.js";
+import { HangingRequests } from "./hanging.js";
 import { MAX_PAGE_SIZE } from "./paging.js";
 import { GraphRecorder } from "./recorder.js";
 import { type GraphReply, type GraphRequest, graphError } from "./replies.js";
@@ -70,6 +71,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
 	};
 	const recorder = new GraphRecorder();
 	const faults = new GraphFaultQueue();
+	const hangs = new HangingRequests();
 	const throttles = new BatchThrottleQueue();
 	const authorizeUri = authorizationUri(identityPlatform);
 	// Aborted by close(): ends every pending delay, so nothing answers after the fake stopped.
@@ -148,7 +150,11 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
 			req.socket.destroy();
 			return;
 		}
-		if (fault?.hang) return; // close() drops the connection.
+		if (fault?.hang) {
+			// close() drops the connection; until then it counts as hanging while the client keeps it open.
+			if (!req.socket.destroyed) hangs.hold(res);
+			return;
+		}
 		const reply = withIds(
 			request,
 			(fault && faultReply(fault, request, authorizeUri)) ?? (await process(request)),
@@ -189,6 +195,10 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
 		failNext: (fault) => faults.add(fault),
 		throttleBatchSteps: (throttle) => throttles.add(throttle),
 		latencyMs: 0,
+		get hanging() {
+			return hangs.count;
+		},
+		untilNoneHanging: () => hangs.untilNone(),
 		close: () => {
 			// Ends every pending delay, so nothing answers after the fake stopped.
 			lifetime.abort();

@@ -141,6 +141,13 @@ export interface FakeGraph {
 	throttleBatchSteps(fault: BatchStepThrottle): void;
 	/** Latency added to every response, in milliseconds. @default 0 */
 	latencyMs: number;
+	/**
+	 * Requests held by a `hang` fault whose connection the client has not closed yet. A client that gives up on a
+	 * request (a timeout, an abort) should close its connection, which brings this down.
+	 */
+	readonly hanging: number;
+	/** Resolves once {@link FakeGraph.hanging} is 0: every client has closed the connection of its hanging request. */
+	untilNoneHanging(): Promise<void>;
 	/** Stops the server and drops open connections, hanging ones included. */
 	close(): Promise<void>;
 }
