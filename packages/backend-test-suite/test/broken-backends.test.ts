@@ -89,7 +89,7 @@ describe("the suite catches broken backends", () => {
 		await expectCaught(checkReadersSeeWholeValues(ctx));
 	});
 
-	it("a lease_timeout error whose cause quotes the stored value", async () => {
+	it("a lease_timeout error that carries the stored value", async () => {
 		await expectCaught(checkLeaseTimeoutNotInError(contextFor(LeakyLeaseTimeoutBackend)));
 	});
 

@@ -87,15 +87,17 @@ export class TwoStepWriteBackend extends MemoryTokenBackend {
 	}
 }
 
-/** Its `lease_timeout` error keeps the lock row it read as its cause, stored value included. */
+/** Its `lease_timeout` error carries the lock row it read, stored value included, as a property. */
 export class LeakyLeaseTimeoutBackend extends MemoryTokenBackend {
 	override async acquireLease(options: LeaseOptions): Promise<TokenLease> {
 		try {
 			return await super.acquireLease(options);
 		} catch (error) {
 			if (!(error instanceof TokenBackendError) || error.code !== "lease_timeout") throw error;
-			const row = new Error(`the lock row: ${JSON.stringify({ value: this.store.value })}`);
-			throw new TokenBackendError(this.name, "lease_timeout", error.message, { cause: row });
+			// Core redacts messages and causes, but not what a backend hangs on its own error.
+			throw Object.assign(new TokenBackendError(this.name, "lease_timeout", error.message), {
+				lockRow: { value: this.store.value },
+			});
 		}
 	}
 }
