@@ -1,22 +1,6 @@
 import { BaseTokenBackend, type VersionedValue } from "@o365/core";
 import { describe, expect, it } from "vitest";
-
-const CACHE = JSON.stringify({
-	Account: {
-		"oid.tid-login.idp.test-tid": {
-			home_account_id: "oid.tid",
-			environment: "login.idp.test",
-			realm: "tid",
-			local_account_id: "oid",
-			username: "adele@contoso.test",
-			authority_type: "MSSTS",
-		},
-	},
-	AccessToken: {},
-	RefreshToken: {},
-	IdToken: {},
-	AppMetadata: {},
-});
+import { ONE_ACCOUNT_CACHE as CACHE } from "./helpers/one-account-cache.js";
 
 /** Keeps the value in a Map and answers a missing key with `null`, as ioredis and node-redis `get` do. */
 class NullForMissingBackend extends BaseTokenBackend {

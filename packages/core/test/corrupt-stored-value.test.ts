@@ -1,24 +1,8 @@
 import { EnvTokenBackend, MemoryTokenBackend, MemoryTokenStore, TokenBackendError } from "@o365/core";
 import { describe, expect, it } from "vitest";
+import { ONE_ACCOUNT_CACHE as CACHE } from "./helpers/one-account-cache.js";
 
 const GARBAGE = '{"Account": {"evidence-marker-3F';
-
-const CACHE = JSON.stringify({
-	Account: {
-		"oid.tid-login.idp.test-tid": {
-			home_account_id: "oid.tid",
-			environment: "login.idp.test",
-			realm: "tid",
-			local_account_id: "oid",
-			username: "adele@contoso.test",
-			authority_type: "MSSTS",
-		},
-	},
-	AccessToken: {},
-	RefreshToken: {},
-	IdToken: {},
-	AppMetadata: {},
-});
 
 async function rejection(action: Promise<unknown>): Promise<TokenBackendError> {
 	const error = await action.then(

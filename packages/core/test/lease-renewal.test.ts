@@ -12,6 +12,7 @@ import {
 import { beforeEach, describe, expect, it } from "vitest";
 import { until } from "./helpers/fake-graph.js";
 import { REDIRECT_URI, useFakePlatform, WEB_APP } from "./helpers/fake-platform.js";
+import { expireStoredAccessToken, signIn } from "./helpers/stored-tokens.js";
 
 // Entra rotates refresh tokens and refuses a rotated-away one: two refreshes at once show up as
 // an invalid_grant, one lease holder at a time as a single grant.
@@ -107,28 +108,12 @@ function storedAccessTokens(store: MemoryTokenStore): string[] {
 	return Object.values(cache.AccessToken ?? {}).map((entry) => entry.secret);
 }
 
-async function signIn(account: Account) {
-	const { url, flow } = await account.getAuthorizationUrl(["basic"]);
-	await account.requestToken(await platform().browser.signIn(url), { flow });
-}
-
-/** Rewrites the stored token so that its access token expired a minute ago. */
-async function expireStoredAccessToken(backend: TokenBackend) {
-	await backend.loadToken();
-	const cache = JSON.parse(backend.serialize());
-	for (const entry of Object.values(cache.AccessToken) as { expires_on: string }[]) {
-		entry.expires_on = String(Math.floor(Date.now() / 1000) - 60);
-	}
-	backend.deserialize(JSON.stringify(cache), { changed: true });
-	await backend.saveToken({ force: true });
-}
-
 describe("a refresh that takes longer than the lease's TTL", () => {
 	beforeEach(() => platform().clearRequests());
 
 	it("keeps the lease renewed: another instance waits, one refresh-token grant in all", async () => {
 		const store = new MemoryTokenStore();
-		await signIn(instance(new MemoryTokenBackend({ store })));
+		await signIn(instance(new MemoryTokenBackend({ store })), platform());
 		await expireStoredAccessToken(new MemoryTokenBackend({ store }));
 		const endpoint = gatedTokenEndpoint();
 		const slow = instance(new ShortLeaseBackend({ store }), endpoint.networkClient);
@@ -166,7 +151,7 @@ describe("a refresh that takes longer than the lease's TTL", () => {
 		"a lease taken over during the refresh, %s: a warning, and the refreshed token saved only by compare-and-set",
 		async (_name, Backend, saved) => {
 			const store = new MemoryTokenStore();
-			await signIn(instance(new MemoryTokenBackend({ store })));
+			await signIn(instance(new MemoryTokenBackend({ store })), platform());
 			await expireStoredAccessToken(new MemoryTokenBackend({ store }));
 			const expired = storedAccessTokens(store);
 			const warnings: string[] = [];

@@ -7,6 +7,7 @@ import {
 } from "@o365/core";
 import { beforeEach, describe, expect, it } from "vitest";
 import { REDIRECT_URI, useFakePlatform, WEB_APP } from "./helpers/fake-platform.js";
+import { expireStoredAccessToken, signIn } from "./helpers/stored-tokens.js";
 
 // Entra rotates refresh tokens; reusing a rotated-away one is refused: the fleet's hard case.
 const platform = useFakePlatform({ rotateRefreshTokens: true, rejectRefreshTokenReuse: true });
@@ -21,28 +22,12 @@ function instance(tokenBackend: TokenBackend) {
 	});
 }
 
-async function signIn(account: Account) {
-	const { url, flow } = await account.getAuthorizationUrl(["basic"]);
-	await account.requestToken(await platform().browser.signIn(url), { flow });
-}
-
-/** Rewrites the stored token so that its access token expired a minute ago. */
-async function expireStoredAccessToken(backend: TokenBackend) {
-	await backend.loadToken();
-	const cache = JSON.parse(backend.serialize());
-	for (const entry of Object.values(cache.AccessToken) as { expires_on: string }[]) {
-		entry.expires_on = String(Math.floor(Date.now() / 1000) - 60);
-	}
-	backend.deserialize(JSON.stringify(cache), { changed: true });
-	await backend.saveToken({ force: true });
-}
-
 describe("several instances sharing one token store", () => {
 	beforeEach(() => platform().clearRequests());
 
 	it("with a lease: exactly one refresh-token grant, everyone adopts it, no invalid_grant", async () => {
 		const store = new MemoryTokenStore();
-		await signIn(instance(new MemoryTokenBackend({ store })));
+		await signIn(instance(new MemoryTokenBackend({ store })), platform());
 		await expireStoredAccessToken(new MemoryTokenBackend({ store }));
 		const fleet = Array.from({ length: 6 }, () => instance(new MemoryTokenBackend({ store })));
 		platform().clearRequests();
@@ -58,7 +43,7 @@ describe("several instances sharing one token store", () => {
 
 	it("forced refreshes in several instances each rotate from the newest refresh token", async () => {
 		const store = new MemoryTokenStore();
-		await signIn(instance(new MemoryTokenBackend({ store })));
+		await signIn(instance(new MemoryTokenBackend({ store })), platform());
 		const fleet = Array.from({ length: 4 }, () => instance(new MemoryTokenBackend({ store })));
 		platform().clearRequests();
 		await Promise.all(fleet.map((account) => account.con.refreshToken()));
@@ -69,7 +54,7 @@ describe("several instances sharing one token store", () => {
 
 	it("without a lease: an instance refused with invalid_grant adopts the token another one stored", async () => {
 		const env: NodeJS.ProcessEnv = {};
-		await signIn(instance(new EnvTokenBackend({ env })));
+		await signIn(instance(new EnvTokenBackend({ env })), platform());
 		const first = instance(new EnvTokenBackend({ env }));
 		const second = instance(new EnvTokenBackend({ env }));
 		await first.isAuthenticated();
