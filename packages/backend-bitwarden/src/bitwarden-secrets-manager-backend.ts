@@ -136,7 +136,11 @@ export class BitwardenSecretsManagerBackend extends BaseTokenBackend {
 		return runQueued(
 			key,
 			(turn) =>
-				call.wait(turn, `${what} (an earlier change of this process to the secret is still running)`, false),
+				call.wait(
+					turn,
+					`${what}, behind an earlier change of this process to the same secret that is still running`,
+					false,
+				),
 			async () => body(call, await this.#loggedIn(call)),
 			() => call.settled(),
 		);
@@ -172,10 +176,10 @@ export class BitwardenSecretsManagerBackend extends BaseTokenBackend {
 		const id = this.#secretId;
 		if (id === undefined) return undefined;
 		try {
-			return await call.wait(client.secrets().get(id), "reading the secret");
+			return await call.wait(client.secrets().get(id), "reading the token from Bitwarden");
 		} catch (error) {
 			if (sdkStatus(error) === 404) return undefined;
-			throw this.#error(call, error, "read the token secret");
+			throw this.#error(call, error, "read the token from Bitwarden");
 		}
 	}
 
@@ -193,10 +197,10 @@ export class BitwardenSecretsManagerBackend extends BaseTokenBackend {
 			try {
 				return await call.wait(
 					client.secrets().update(current.organizationId, current.id, current.key, value, note, projectIds),
-					"saving the secret",
+					"saving the token to Bitwarden",
 				);
 			} catch (error) {
-				throw this.#error(call, error, "save the token secret");
+				throw this.#error(call, error, "save the token to Bitwarden");
 			}
 		}
 		if (organizationId === undefined) {
@@ -210,10 +214,10 @@ export class BitwardenSecretsManagerBackend extends BaseTokenBackend {
 		try {
 			created = await call.wait(
 				client.secrets().create(organizationId, secretKey, value, note, projectId ? [projectId] : []),
-				"creating the secret",
+				"creating a Bitwarden secret for the token",
 			);
 		} catch (error) {
-			throw this.#error(call, error, "create the token secret");
+			throw this.#error(call, error, "create a Bitwarden secret for the token");
 		}
 		this.#secretId = created.id;
 		try {

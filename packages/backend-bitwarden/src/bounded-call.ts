@@ -76,7 +76,7 @@ export class BoundedCall {
 		return new TokenBackendError(
 			this.#backend,
 			"backend_io",
-			`timed out after ${this.#timeoutMs} ms while ${what}: the Bitwarden server did not answer in time. Check that it is reachable, or raise timeoutMs.`,
+			`timed out after ${this.#timeoutMs} ms while ${what}. Check that the Bitwarden server is reachable, or raise timeoutMs.`,
 		);
 	}
 }

@@ -6,6 +6,7 @@
 // The SDK encrypts key, value and note itself, so the fake only stores the strings it is sent.
 
 import crypto from "node:crypto";
+import { EventEmitter, once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -46,11 +47,15 @@ export interface FakeBitwardenServer {
 	/** Every request received, in order. */
 	readonly requests: FakeRequest[];
 	readonly secrets: Map<string, FakeSecret>;
+	/** The machine accounts' access tokens the identity endpoint accepts; push to add one. */
+	readonly accessTokens: FakeAccessToken[];
 	/**
-	 * Holds every request (without answering) until the returned function is called: a server
-	 * that accepts connections but never replies.
+	 * Holds every request `hold` picks (every request when omitted), without answering, until the
+	 * returned function is called: a server that accepts connections but never replies.
 	 */
-	stall(): () => void;
+	stall(hold?: (request: FakeRequest) => boolean): () => void;
+	/** Resolves with the next request the fake receives (held or not). */
+	requestArrived(): Promise<FakeRequest>;
 	/** Answers every API (not identity) request with this status until called with `undefined`. */
 	failWith(status: number | undefined): void;
 	/** Stops accepting connections and drops open ones. */
@@ -95,12 +100,13 @@ export async function startFakeBitwardenServer(
 	options: { accessTokens?: FakeAccessToken[]; organizationId?: string } = {},
 ): Promise<FakeBitwardenServer> {
 	const organizationId = options.organizationId ?? crypto.randomUUID();
-	const accessTokens = options.accessTokens ?? [];
+	const accessTokens = [...(options.accessTokens ?? [])];
 	const organizationKey = crypto.randomBytes(64);
 	const secrets = new Map<string, FakeSecret>();
 	const requests: FakeRequest[] = [];
-	let stalled: Array<() => void> | undefined;
+	let stalled: { hold: (request: FakeRequest) => boolean; held: Array<() => void> } | undefined;
 	let failStatus: number | undefined;
+	const arrivals = new EventEmitter();
 
 	const model = (secret: FakeSecret) => ({
 		object: "secret",
@@ -241,13 +247,15 @@ export async function startFakeBitwardenServer(
 			body += chunk;
 		});
 		req.on("end", () => {
-			requests.push({
+			const request: FakeRequest = {
 				method: req.method ?? "GET",
 				path: new URL(req.url ?? "/", "http://fake").pathname,
 				authorization: req.headers.authorization,
 				body,
-			});
-			if (stalled !== undefined) stalled.push(() => answer(req, res, body));
+			};
+			requests.push(request);
+			arrivals.emit("request", request);
+			if (stalled?.hold(request)) stalled.held.push(() => answer(req, res, body));
 			else answer(req, res, body);
 		});
 	});
@@ -260,14 +268,16 @@ export async function startFakeBitwardenServer(
 		identityUrl: `${base}/identity`,
 		requests,
 		secrets,
-		stall() {
-			const held: Array<() => void> = [];
-			stalled = held;
+		accessTokens,
+		stall(hold = () => true) {
+			const stall = { hold, held: [] as Array<() => void> };
+			stalled = stall;
 			return () => {
-				stalled = undefined;
-				for (const release of held) release();
+				if (stalled === stall) stalled = undefined;
+				for (const release of stall.held) release();
 			};
 		},
+		requestArrived: async () => (await once(arrivals, "request"))[0] as FakeRequest,
 		failWith(status) {
 			failStatus = status;
 		},
