@@ -97,10 +97,16 @@ const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString
 
 /** Starts the fake on a free loopback port. */
 export async function startFakeBitwardenServer(
-	options: { accessTokens?: FakeAccessToken[]; organizationId?: string } = {},
+	options: {
+		accessTokens?: FakeAccessToken[];
+		organizationId?: string;
+		/** How long a login's session lasts (`expires_in`), in seconds. @default 3600 */
+		sessionSeconds?: number;
+	} = {},
 ): Promise<FakeBitwardenServer> {
 	const organizationId = options.organizationId ?? crypto.randomUUID();
 	const accessTokens = [...(options.accessTokens ?? [])];
+	const sessionSeconds = options.sessionSeconds ?? 3600;
 	const organizationKey = crypto.randomBytes(64);
 	const secrets = new Map<string, FakeSecret>();
 	const requests: FakeRequest[] = [];
@@ -147,13 +153,13 @@ export async function startFakeBitwardenServer(
 				sub: token.clientId,
 				organization: organizationId,
 				scope: ["api.secrets"],
-				exp: now + 3600,
+				exp: now + sessionSeconds,
 				nbf: now,
 				iat: now,
 			};
 			return send(200, {
 				access_token: `${base64url({ alg: "none", typ: "JWT" })}.${base64url(claims)}.fake-signature`,
-				expires_in: 3600,
+				expires_in: sessionSeconds,
 				token_type: "Bearer",
 				scope: "api.secrets",
 				encrypted_payload: encString(

@@ -2,7 +2,7 @@ import { BitwardenClient } from "@bitwarden/sdk-napi";
 import { expectO365Error } from "@o365/backend-test-suite";
 import { describe, expect, it } from "vitest";
 import { BitwardenSecretsManagerBackend } from "../src/index.js";
-import { makeAccessToken } from "./fake-bitwarden-server.js";
+import { makeAccessToken, startFakeBitwardenServer } from "./fake-bitwarden-server.js";
 import { useFakeBitwarden } from "./fake-server-fixture.js";
 
 const fake = useFakeBitwarden();
@@ -48,5 +48,25 @@ describe("login", () => {
 		await backend.read();
 		expect(logins() - before).toBe(1);
 		expect(await fake.backend().read()).toBe("through your client");
+	});
+
+	it("a session about to expire is renewed by the SDK itself: the backend's one login lasts", async () => {
+		const accessToken = makeAccessToken();
+		const server = await startFakeBitwardenServer({ accessTokens: [accessToken], sessionSeconds: 1 });
+		try {
+			const backend = new BitwardenSecretsManagerBackend({
+				accessToken: accessToken.token,
+				organizationId: server.organizationId,
+				apiUrl: server.apiUrl,
+				identityUrl: server.identityUrl,
+			});
+			await backend.write("one");
+			await backend.write("two");
+			expect(await backend.read()).toBe("two");
+			const tokenRequests = server.requests.filter((r) => r.path === "/identity/connect/token").length;
+			expect(tokenRequests, "sessions the SDK renewed on its own").toBeGreaterThan(1);
+		} finally {
+			await server.close();
+		}
 	});
 });
