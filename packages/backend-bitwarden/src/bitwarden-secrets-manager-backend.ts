@@ -22,6 +22,9 @@ const NOTE_STORED = "o365 token cache, written by @o365/backend-bitwarden: do no
 const NOTE_REMOVED = "o365: no token stored (removed by @o365/backend-bitwarden).";
 /** What replaces the tokens of a removed secret (a value may not be empty). */
 const REMOVED_VALUE = "-";
+/** The note of a secret holding a value moved aside by `quarantine()`. */
+const NOTE_QUARANTINED =
+	"o365: an unreadable token cache, moved aside by @o365/backend-bitwarden. Inspect it, then delete this secret.";
 /** The SDK refuses a longer value (in characters, before encryption). */
 const MAX_VALUE_CHARACTERS = 25_000;
 
@@ -38,6 +41,8 @@ export class BitwardenSecretsManagerBackend extends BaseTokenBackend {
 	readonly #options: ResolvedOptions;
 	#secretId: string | undefined;
 	#client: Promise<BitwardenClientLike> | undefined;
+	/** The version `readVersioned()` last returned, so that `quarantine()` never moves a newer value. */
+	#lastReadVersion: string | undefined;
 
 	constructor(options: BitwardenSecretsManagerBackendOptions) {
 		const resolved = resolveOptions(options);
@@ -83,7 +88,8 @@ export class BitwardenSecretsManagerBackend extends BaseTokenBackend {
 		return this.#unqueued("reading the token", options, async (call, client) => {
 			const current = await this.#fetch(call, client);
 			if (current === undefined || isRemoved(current)) return undefined;
-			return { value: current.value, version: versionOf(current) };
+			this.#lastReadVersion = versionOf(current);
+			return { value: current.value, version: this.#lastReadVersion };
 		});
 	}
 
@@ -105,6 +111,41 @@ export class BitwardenSecretsManagerBackend extends BaseTokenBackend {
 			if (currentVersion !== expectedVersion) return undefined;
 			const written = await this.#put(call, client, current, value, NOTE_STORED);
 			return versionOf(written);
+		});
+	}
+
+	/**
+	 * Moves an unreadable value to a new secret, named like this one plus `.corrupt-<UTC time>`, in
+	 * the same project, then marks this secret empty, so that the next sign-in starts clean and
+	 * the evidence is kept. Resolves `undefined`, moving nothing, when the value changed since it
+	 * was read (another writer saved).
+	 */
+	override async quarantine(options: StorageCallOptions = {}): Promise<string | undefined> {
+		return this.#queued("moving an unreadable token aside", options, async (call, client) => {
+			const current = await this.#fetch(call, client);
+			if (current === undefined || isRemoved(current) || versionOf(current) !== this.#lastReadVersion) {
+				return undefined;
+			}
+			const name = `${current.key.slice(0, 450)}.corrupt-${new Date().toISOString()}`;
+			let aside: BitwardenSecret;
+			try {
+				aside = await call.wait(
+					client
+						.secrets()
+						.create(
+							current.organizationId,
+							name,
+							current.value,
+							NOTE_QUARANTINED,
+							current.projectId ? [current.projectId] : [],
+						),
+					"moving an unreadable token aside",
+				);
+			} catch (error) {
+				throw this.#error(call, error, "create a Bitwarden secret to move the unreadable token to");
+			}
+			await this.#put(call, client, current, REMOVED_VALUE, NOTE_REMOVED);
+			return `bitwarden:secret/${aside.id} ("${name}")`;
 		});
 	}
 
