@@ -14,50 +14,50 @@ export interface BitwardenSecretsManagerBackendOptions extends BaseTokenBackendO
 	 * configuration so that later runs find the same secret.
 	 * @default undefined (created by the first save)
 	 */
-	secretId?: string;
+	secretId?: string | undefined;
 	/**
 	 * The organization (a UUID) to create the secret in. Required unless `secretId` names an
 	 * existing secret.
 	 * @default undefined
 	 */
-	organizationId?: string;
+	organizationId?: string | undefined;
 	/**
 	 * The project (a UUID) to create the secret in. A machine account can only create secrets in
 	 * a project it may write to, so this is usually required for creation.
 	 * @default undefined
 	 */
-	projectId?: string;
+	projectId?: string | undefined;
 	/**
 	 * The name a created secret gets (what the web vault shows), at most 500 characters.
 	 * @default "o365-token"
 	 */
-	secretKey?: string;
+	secretKey?: string | undefined;
 	/**
 	 * Your `BitwardenClient` from `@bitwarden/sdk-napi`, not yet logged in (the backend logs it in
 	 * with `accessToken`). Without it the backend makes one on first use from `apiUrl` and
 	 * `identityUrl`.
 	 * @default undefined (made on first use)
 	 */
-	client?: BitwardenClientLike;
+	client?: BitwardenClientLike | undefined;
 	/**
 	 * The Secrets Manager API, e.g. `https://api.bitwarden.eu` for the EU cloud or your
 	 * self-hosted server's `/api`. Only when the backend makes the client.
 	 * @default "https://api.bitwarden.com"
 	 */
-	apiUrl?: string;
+	apiUrl?: string | undefined;
 	/**
 	 * The identity server the access token is exchanged at. Only when the backend makes the client.
 	 * @default "https://identity.bitwarden.com"
 	 */
-	identityUrl?: string;
+	identityUrl?: string | undefined;
 	/**
 	 * The longest any one call of the backend (`read`, `write`…, login included) may take, in
 	 * milliseconds; past it the call rejects with a `TokenBackendError` coded `backend_io`.
 	 * @default 30_000
 	 */
-	timeoutMs?: number;
+	timeoutMs?: number | undefined;
 	/** Called with the id of a secret the backend created (see `secretId`). */
-	onSecretCreated?: (secretId: string) => void;
+	onSecretCreated?: ((secretId: string) => void) | undefined;
 }
 
 /** The options once checked, with their defaults. */
