@@ -125,17 +125,28 @@ export class AWSS3Backend extends BaseTokenBackend {
 	}
 
 	/**
-	 * Copies an unreadable token to `<filename>.corrupt-<UTC time>` (only while it still has the
-	 * ETag read), then deletes it with `If-Match` on that ETag, so the next sign-in starts clean
-	 * and the evidence is kept. Resolves `undefined` when another process saved meanwhile.
+	 * Moves an unreadable token aside, so the next sign-in starts clean and the evidence is kept:
+	 * its bytes go to a new object `<filename>.corrupt-<UTC time>` (`If-None-Match: *`), then the
+	 * token is deleted with `If-Match` on the ETag read. Resolves `undefined`, moving nothing, when
+	 * the token changed since `read()` (another process saved meanwhile).
 	 */
 	override async quarantine(options: StorageCallOptions = {}): Promise<string | undefined> {
-		const etag = this.#lastReadEtag ?? (await this.#objects.get(this.filename, options.signal))?.etag;
-		if (etag === undefined) return undefined;
+		const current = await this.#objects.get(this.filename, options.signal);
+		if (current === undefined) return undefined;
+		if (this.#lastReadEtag !== undefined && current.etag !== this.#lastReadEtag) return undefined;
 		const stamp = new Date().toISOString().replaceAll(":", "");
-		const aside = `${this.filename}.corrupt-${stamp}`;
-		if (!(await this.#objects.copyIfMatch(this.filename, aside, etag, options.signal))) return undefined;
-		await this.#objects.delete(this.filename, etag, options.signal);
+		let aside = `${this.filename}.corrupt-${stamp}`;
+		// Never over an earlier quarantined token (two in one millisecond).
+		for (
+			let n = 2;
+			(await this.#objects.put(aside, current.body, { ifNoneMatch: "*" }, options.signal)) === undefined;
+			n++
+		) {
+			aside = `${this.filename}.corrupt-${stamp}-${n}`;
+		}
+		// S3 deletes only while the ETag is still the one read. Ceph RGW 16 ignores If-Match on
+		// DELETE: there, a save landing between the read above and this delete would be removed.
+		await this.#objects.delete(this.filename, current.etag, options.signal);
 		this.#lastReadEtag = undefined;
 		return `s3://${this.bucketName}/${aside}`;
 	}

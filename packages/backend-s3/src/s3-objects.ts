@@ -1,6 +1,4 @@
 import {
-	CopyObjectCommand,
-	type CopyObjectCommandOutput,
 	DeleteObjectCommand,
 	GetObjectCommand,
 	type GetObjectCommandOutput,
@@ -157,38 +155,6 @@ export class S3Objects {
 			);
 		} catch (error) {
 			if (!isNoSuchKey(error) && !isConditionFailed(error)) throw error;
-		}
-	}
-
-	/** Copies `source` to `target` only while `source` still has the ETag `ifMatch`; `false` when it moved. */
-	async copyIfMatch(
-		source: string,
-		target: string,
-		ifMatch: string,
-		signal: AbortSignal | undefined,
-	): Promise<boolean> {
-		const { serverSideEncryption, kmsKeyId } = this.encryption;
-		const command = new CopyObjectCommand({
-			Bucket: this.bucketName,
-			Key: target,
-			CopySource: `${this.bucketName}/${encodeURIComponent(source)}`,
-			CopySourceIfMatch: ifMatch,
-			...(serverSideEncryption === undefined ? {} : { ServerSideEncryption: serverSideEncryption }),
-			...(kmsKeyId === undefined ? {} : { SSEKMSKeyId: kmsKeyId }),
-		});
-		const moved = (error: unknown) => isConditionFailed(error) || isNoSuchKey(error);
-		try {
-			await this.#send<CopyObjectCommandOutput>(
-				(abortSignal) => this.client.send(command, { abortSignal }),
-				source,
-				"copy aside",
-				signal,
-				moved,
-			);
-			return true;
-		} catch (error) {
-			if (moved(error)) return false;
-			throw error;
 		}
 	}
 

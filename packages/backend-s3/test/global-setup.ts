@@ -11,8 +11,8 @@ export interface S3Server {
 	endpoint: string;
 	accessKeyId: string;
 	secretAccessKey: string;
-	/** The cluster folder `.ci/radosgw` made, when it started the server (for the outage test). */
-	dir: string | undefined;
+	/** A KMS key id the server can encrypt with (SSE-KMS). */
+	kmsKeyId: string;
 }
 
 declare module "vitest" {
@@ -28,7 +28,7 @@ export default function setup(project: TestProject): () => void {
 			endpoint,
 			accessKeyId: process.env.O365_TEST_S3_ACCESS_KEY ?? "o365-test",
 			secretAccessKey: process.env.O365_TEST_S3_SECRET_KEY ?? "o365-test-secret",
-			dir: process.env.O365_TEST_S3_DIR || undefined,
+			kmsKeyId: process.env.O365_TEST_S3_KMS_KEY_ID ?? "o365-test-key",
 		});
 		return () => {};
 	}
@@ -45,15 +45,16 @@ export default function setup(project: TestProject): () => void {
 		);
 	}
 	const read = (name: string) => new RegExp(`${name}=(\\S+)`).exec(output)?.[1];
-	const [url, accessKeyId, secretAccessKey, dir] = [
+	const [url, accessKeyId, secretAccessKey, kmsKeyId, dir] = [
 		read("O365_TEST_S3_ENDPOINT"),
 		read("O365_TEST_S3_ACCESS_KEY"),
 		read("O365_TEST_S3_SECRET_KEY"),
+		read("O365_TEST_S3_KMS_KEY_ID"),
 		read("O365_TEST_S3_DIR"),
 	];
-	if (!url || !accessKeyId || !secretAccessKey || !dir)
+	if (!url || !accessKeyId || !secretAccessKey || !kmsKeyId || !dir)
 		throw new Error(`.ci/radosgw start printed no endpoint:\n${output}`);
-	project.provide("s3Server", { endpoint: url, accessKeyId, secretAccessKey, dir });
+	project.provide("s3Server", { endpoint: url, accessKeyId, secretAccessKey, kmsKeyId });
 	return () => {
 		execFileSync(RADOSGW_SCRIPT, ["stop", dir], { stdio: "ignore" });
 	};

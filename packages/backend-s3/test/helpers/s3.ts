@@ -18,10 +18,8 @@ export function unquoteIfMatchForRgw(client: S3Client): S3Client {
 	client.middlewareStack.add(
 		(next) => async (args) => {
 			const headers = (args.request as { headers?: Record<string, string> } | undefined)?.headers;
-			for (const name of ["if-match", "x-amz-copy-source-if-match"]) {
-				const value = headers?.[name];
-				if (headers !== undefined && value !== undefined) headers[name] = value.replaceAll('"', "");
-			}
+			const value = headers?.["if-match"];
+			if (headers !== undefined && value !== undefined) headers["if-match"] = value.replaceAll('"', "");
 			return next(args);
 		},
 		{ step: "build", name: "rgwUnquoteIfMatch" },
