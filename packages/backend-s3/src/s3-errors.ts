@@ -37,8 +37,8 @@ export function isConditionFailed(error: unknown): boolean {
 }
 
 /** What to put in the IAM policy, quoted by the "denied" error. */
-const IAM_HINT =
-	"s3:GetObject, s3:PutObject and s3:DeleteObject on arn:aws:s3:::<bucket>/<filename>* and s3:ListBucket on arn:aws:s3:::<bucket> (see the package README)";
+const iamHint = (bucket: string) =>
+	`s3:GetObject, s3:PutObject and s3:DeleteObject on arn:aws:s3:::${bucket}/<filename>* and s3:ListBucket on arn:aws:s3:::${bucket} (see the package README)`;
 
 /**
  * Turns an SDK error into a `TokenBackendError` that names the bucket and says what to check:
@@ -76,7 +76,7 @@ export function toBackendError(error: unknown, where: S3Location, action: string
 		status === 403
 	) {
 		return config(
-			`could not ${action} ${target}: access to the bucket "${bucketName}" was denied (${code ?? status}). Check the credentials the client uses and that their IAM policy allows ${IAM_HINT}; with SSE-KMS, also kms:GenerateDataKey and kms:Decrypt on the key.`,
+			`could not ${action} ${target}: access to the bucket "${bucketName}" was denied (${code === undefined || code === "Unknown" ? `HTTP ${status}` : code}). Check the credentials the client uses and that their IAM policy allows ${iamHint(bucketName)}; with SSE-KMS, also kms:GenerateDataKey and kms:Decrypt on the key.`,
 		);
 	}
 	if (/region is missing/i.test(message)) {
