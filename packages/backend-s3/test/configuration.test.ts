@@ -1,6 +1,6 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { ConfigurationError } from "@o365/core";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { AWSS3Backend, type AWSS3BackendOptions } from "../src/index.js";
 
 const valid: AWSS3BackendOptions = { bucketName: "my-app-tokens", filename: "o365_token.txt" };
@@ -63,5 +63,25 @@ describe("the constructor makes no request", () => {
 
 	it("without a client, it makes one from the default chain without looking anything up", () => {
 		expect(() => new AWSS3Backend(valid)).not.toThrow();
+	});
+});
+
+describe("the client made from the default chain", () => {
+	afterEach(() => {
+		vi.unstubAllEnvs();
+	});
+
+	it("without a region: backend_invalid_config saying to set AWS_REGION or pass a client", async () => {
+		vi.stubEnv("AWS_REGION", undefined);
+		vi.stubEnv("AWS_DEFAULT_REGION", undefined);
+		vi.stubEnv("AWS_PROFILE", undefined);
+		vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/aws-config");
+		vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
+		vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true"); // no instance metadata lookup off this machine
+		vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+		vi.stubEnv("AWS_SECRET_ACCESS_KEY", "not-a-secret");
+		const error = await new AWSS3Backend(valid).read().catch((caught: unknown) => caught);
+		expect(error).toMatchObject({ code: "backend_invalid_config" });
+		expect((error as Error).message).toContain("the S3 client has no region. Set AWS_REGION, or pass client");
 	});
 });
