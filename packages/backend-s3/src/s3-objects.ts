@@ -1,7 +1,6 @@
 import {
 	DeleteObjectCommand,
 	GetObjectCommand,
-	type GetObjectCommandOutput,
 	HeadBucketCommand,
 	HeadObjectCommand,
 	PutObjectCommand,
@@ -44,11 +43,15 @@ export class S3Objects {
 
 	/** The object's text and ETag, or `undefined` when no such key exists. */
 	async get(key: string, signal: AbortSignal | undefined): Promise<StoredObject | undefined> {
-		let output: GetObjectCommandOutput;
 		try {
-			output = await this.#send(
-				(abortSignal) =>
-					this.client.send(new GetObjectCommand({ Bucket: this.bucketName, Key: key }), { abortSignal }),
+			// The body is read within the same deadline: a server can stall after the headers.
+			return await this.#send(
+				async (abortSignal) => {
+					const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucketName, Key: key }), {
+						abortSignal,
+					});
+					return { body: (await output.Body?.transformToString("utf-8")) ?? "", etag: output.ETag ?? "" };
+				},
 				key,
 				"read",
 				signal,
@@ -58,8 +61,6 @@ export class S3Objects {
 			if (isNoSuchKey(error)) return undefined;
 			throw error;
 		}
-		const body = (await output.Body?.transformToString("utf-8")) ?? "";
-		return { body, etag: output.ETag ?? "" };
 	}
 
 	/** Whether the object exists (a HEAD, which transfers nothing). */

@@ -1,7 +1,7 @@
 import { TokenBackendError } from "@o365/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AWSS3Backend } from "../src/index.js";
-import { startFakeS3Answer, startSilentServer } from "./helpers/fake-s3-answers.js";
+import { startFakeS3Answer, startSilentServer, startStallingServer } from "./helpers/fake-s3-answers.js";
 import { createTestBucket, testS3Client } from "./helpers/s3.js";
 
 const client = testS3Client();
@@ -121,6 +121,23 @@ describe("every call is bounded", () => {
 			expect(error.code).toBe("backend_io");
 			expect(error.message).toContain("S3 did not");
 			expect(error.message).toContain("within 300 ms (timeoutMs)");
+		}
+	});
+
+	it("a server that stalls in the middle of the token's body: backend_io after timeoutMs", async () => {
+		const stalling = await startStallingServer();
+		try {
+			const backend = new AWSS3Backend({
+				bucketName: "tokens-bucket",
+				filename: "t.txt",
+				client: testS3Client({ endpoint: stalling.endpoint }),
+				timeoutMs: 300,
+			});
+			const error = await rejection(backend.read());
+			expect(error.code).toBe("backend_io");
+			expect(error.message).toContain("S3 did not read s3://tokens-bucket/t.txt within 300 ms (timeoutMs)");
+		} finally {
+			await stalling.close();
 		}
 	});
 

@@ -24,6 +24,25 @@ export async function startFakeS3Answer(answer: {
 }
 
 /**
+ * A FAKE S3 endpoint that starts answering a read (200, headers, the first bytes of the body)
+ * and then stalls, as a server that hangs mid-transfer.
+ */
+export async function startStallingServer(): Promise<{ endpoint: string; close(): Promise<void> }> {
+	const server = createServer((request, response) => {
+		request.resume();
+		response.writeHead(200, { "content-type": "text/plain", "content-length": "1000", etag: '"abc"' });
+		response.write("the first bytes");
+	});
+	return {
+		endpoint: await listen(server),
+		close: () => {
+			server.closeAllConnections();
+			return close(server);
+		},
+	};
+}
+
+/**
  * A server that accepts connections and never answers (a black hole, like a firewall that drops
  * packets after the handshake), counting the connections it got.
  */
