@@ -4,6 +4,7 @@ import {
 	HeadObjectCommand,
 	ListObjectsV2Command,
 	PutObjectCommand,
+	S3Client,
 } from "@aws-sdk/client-s3";
 import { TokenBackendError } from "@o365/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
@@ -70,6 +71,29 @@ describe("compare-and-set on the ETag", () => {
 		expect(second).toBeDefined();
 		await expect(backend().writeIfVersion("three", first ?? ""), "a stale If-Match").resolves.toBeUndefined();
 		await expect(backend().readVersioned()).resolves.toEqual({ value: "two", version: second });
+	});
+
+	it("sends the ETag as S3 returned it, quotes included (the RGW shim is test-only)", async () => {
+		const version = await backend().writeIfVersion("one", null);
+		const server = inject("s3Server");
+		const plain = new S3Client({
+			endpoint: server.endpoint,
+			region: "us-east-1",
+			forcePathStyle: true,
+			credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+		});
+		const sent: (string | undefined)[] = [];
+		plain.middlewareStack.add(
+			(next) => (args) => {
+				sent.push((args.request as { headers: Record<string, string> }).headers["if-match"]);
+				return next(args);
+			},
+			{ step: "finalizeRequest", name: "recordIfMatch" },
+		);
+		// RGW 16 refuses the quoted ETag (its quirk): the write is refused, and nothing changes.
+		await expect(backend({ client: plain }).writeIfVersion("two", version ?? "")).resolves.toBeUndefined();
+		expect(sent).toEqual([version]);
+		expect(version).toMatch(/^"[0-9a-f]{32}"$/);
 	});
 });
 
