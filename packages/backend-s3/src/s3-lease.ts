@@ -60,6 +60,8 @@ export async function acquireS3Lease(
 		const current = await objects.get(leaseKey, undefined);
 		if (current === undefined) return undefined; // released meanwhile: try again
 		seen = parseRecord(current);
+		// Our own create, applied by S3 although its answer was lost (the SDK then retried it).
+		if (seen?.owner === owner) return new S3Lease(objects, leaseKey, seen, current.etag, ttlMs);
 		if (seen !== undefined && seen.expiresAt > Date.now()) return undefined;
 		// Expired, released, or not a lease record at all: overwrite exactly what was read.
 		const taken = record();

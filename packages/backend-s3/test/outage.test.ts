@@ -99,3 +99,32 @@ describe("S3 goes away in the middle of saving a refreshed token", () => {
 		expect(idp.tokenRequests("refresh_token")).toEqual([]);
 	});
 });
+
+describe("an answer lost on the way back", () => {
+	it("a lease S3 created although its answer was lost is recognised as ours on the SDK's retry", async () => {
+		const filename = "lost-answer.txt";
+		const lost = proxy.loseAnswerTo(
+			new RegExp(`^PUT /${bucket.name}/${filename.replace(".", "\\.")}\\.lease[ ?]`),
+		);
+		const backend = new AWSS3Backend({
+			bucketName: bucket.name,
+			filename,
+			client: testS3Client({ endpoint: proxy.endpoint, maxAttempts: 3 }),
+		});
+		// Without recognising its own record, the retry would wait for the lease to expire (60 s).
+		const lease = await backend.acquireLease({ ttlMs: 60_000, waitMs: 1_000 });
+		await lost;
+		const stored = JSON.parse(
+			(await new AWSS3Backend({
+				bucketName: bucket.name,
+				filename: `${filename}.lease`,
+				client: direct,
+			}).read()) ?? "{}",
+		);
+		expect(stored.expiresAt).toBe(lease.expiresAt);
+		await lease.release();
+		await expect(
+			new AWSS3Backend({ bucketName: bucket.name, filename: `${filename}.lease`, client: direct }).exists(),
+		).resolves.toBe(false);
+	});
+});

@@ -11,6 +11,11 @@ export interface TcpProxy {
 	readonly endpoint: string;
 	/** Cuts the first time a request's first bytes match `pattern` (before they reach the server). */
 	cutOnRequest(pattern: RegExp): Promise<void>;
+	/**
+	 * The first request matching `pattern` reaches the server, which applies it, but its answer
+	 * never reaches the client: that connection is reset when the answer comes back.
+	 */
+	loseAnswerTo(pattern: RegExp): Promise<void>;
 	cut(): Promise<void>;
 	restore(): Promise<void>;
 	close(): Promise<void>;
@@ -20,6 +25,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
 	const { hostname, port: targetPort } = new URL(target);
 	const sockets = new Set<Socket>();
 	let trigger: { pattern: RegExp; fired: () => void } | undefined;
+	let answerLost: { pattern: RegExp; fired: () => void } | undefined;
 	let server: Server | undefined;
 	let port = 0;
 
@@ -36,16 +42,29 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
 						upstream.destroy();
 					});
 				}
+				let loseAnswer: (() => void) | undefined;
 				client.on("data", (chunk: Buffer) => {
-					if (trigger?.pattern.test(chunk.toString("latin1", 0, 256))) {
+					const head = chunk.toString("latin1", 0, 256);
+					if (trigger?.pattern.test(head)) {
 						const { fired } = trigger;
 						trigger = undefined;
 						void cut().then(fired);
 						return;
 					}
+					if (answerLost?.pattern.test(head)) {
+						loseAnswer = answerLost.fired;
+						answerLost = undefined;
+					}
 					upstream.write(chunk);
 				});
-				upstream.pipe(client);
+				upstream.on("data", (chunk: Buffer) => {
+					if (loseAnswer === undefined) {
+						client.write(chunk);
+						return;
+					}
+					loseAnswer();
+					client.resetAndDestroy();
+				});
 			});
 			next.once("error", reject);
 			next.listen(port, "127.0.0.1", () => {
@@ -69,6 +88,10 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
 		cutOnRequest: (pattern) =>
 			new Promise<void>((resolve) => {
 				trigger = { pattern, fired: resolve };
+			}),
+		loseAnswerTo: (pattern) =>
+			new Promise<void>((resolve) => {
+				answerLost = { pattern, fired: resolve };
 			}),
 		cut,
 		restore: listen,
