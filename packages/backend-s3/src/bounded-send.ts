@@ -5,8 +5,9 @@ import { type S3Location, toBackendError } from "./s3-errors.js";
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * Runs `send` (one S3 client call) with a deadline of `timeoutMs` (retries included) and the caller's signal, both
- * passed to the SDK as `abortSignal` so that no attempt runs after the call rejected. Rejects with
+ * Runs `send` (one S3 client call) with a deadline of `timeoutMs` (retries included) and the
+ * caller's signal, both passed to the SDK as `abortSignal` so that no attempt runs after the call
+ * rejected. Rejects with
  * the caller's `signal.reason` when it aborts, with a `backend_io` error naming the deadline when
  * it passes, and with a typed error (see `toBackendError`) when S3 refuses; `expected(error)`
  * picks the refusals the caller handles itself (no such key, a lost condition), passed through
