@@ -172,6 +172,7 @@ describe("quarantine", () => {
 			.catch((caught: unknown) => caught);
 		expect(error).toMatchObject({ code: "backend_corrupt" });
 		expect((error as Error).message).not.toContain("not json");
+		expect((error as Error).message).toContain(`s3://${bucket.name}/tokens/app.txt.corrupt-`);
 		expect((await keys()).some((key) => key.startsWith("tokens/app.txt.corrupt-"))).toBe(true);
 	});
 });
