@@ -6,10 +6,12 @@
 
 import { cpus } from "node:os";
 import { measureAuthCosts } from "./auth-costs.js";
+import { measureFleetS3 } from "./fleet-s3.js";
 import { measureGraphOverhead } from "./graph-overhead.js";
 import { measureImportCost } from "./import-cost.js";
 import { round } from "./measure.js";
 import { usePostgres } from "./postgres-server.js";
+import { useS3Server } from "./s3-server.js";
 import { measureFleet, measureSaveRatio } from "./storage-costs.js";
 
 const results: Record<string, number> = {};
@@ -50,6 +52,13 @@ try {
 	record("saveRatio10kUsers", await measureSaveRatio(postgres.url), "x", "<= 1.2");
 } finally {
 	postgres.stop();
+}
+
+const s3 = useS3Server();
+try {
+	record("fleetTokenRequestsPerExpiryS3", await measureFleetS3(s3), "per expiry", "1");
+} finally {
+	s3.stop();
 }
 
 console.log(`o365 bench on ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);

@@ -1,3 +1,5 @@
+import type { S3StoreConfig } from "./s3-store.js";
+
 /** What a fleet child needs to know, passed as JSON on its command line. */
 export interface FleetChildConfig {
 	store: StoreConfig;
@@ -18,7 +20,8 @@ export interface FleetChildConfig {
 export type StoreConfig =
 	| { kind: "fs"; tokenPath: string }
 	| { kind: "prisma-sqlite"; file: string; key: string }
-	| { kind: "prisma-postgres"; url: string; key: string };
+	| { kind: "prisma-postgres"; url: string; key: string }
+	| S3StoreConfig;
 
 /** What a child prints as its last line. */
 export interface FleetChildReport {

@@ -1,8 +1,10 @@
 import { FileSystemTokenBackend } from "@o365/backend-fs";
 import { PrismaTokenBackend } from "@o365/backend-prisma";
+import { AWSS3Backend } from "@o365/backend-s3";
 import type { TokenBackend } from "@o365/core";
 import type { StoreConfig } from "./fleet-config.js";
 import { postgresClient, sqliteClient } from "./prisma-clients.js";
+import { testS3Client } from "./s3-store.js";
 
 /** Opens the shared store a fleet uses; each process opens its own handle. */
 export async function openStore(
@@ -24,6 +26,11 @@ export async function openStore(
 				backend: new PrismaTokenBackend({ prisma, key: config.key }),
 				close: () => prisma.$disconnect(),
 			};
+		}
+		case "s3": {
+			const client = testS3Client(config);
+			const backend = new AWSS3Backend({ bucketName: config.bucketName, filename: config.filename, client });
+			return { backend, close: async () => client.destroy() };
 		}
 	}
 }

@@ -299,7 +299,7 @@ export class TokenManager {
 						`the refreshed token of '${username}' is kept in memory, not saved: another process took the token lease over and this backend cannot save without overwriting its token`,
 					);
 				} else {
-					await backend.saveToken();
+					await this.#saveRefreshed();
 				}
 			}
 		} catch (error) {
@@ -325,7 +325,27 @@ export class TokenManager {
 
 	async #saveIfChanged(): Promise<void> {
 		if (this.#options.storeTokenAfterRefresh && this.#options.backend.hasStateChanged) {
-			await this.#options.backend.saveToken();
+			await this.#saveRefreshed();
+		}
+	}
+
+	/**
+	 * Saves a token just refreshed. When the store cannot be reached (`backend_io`: an outage in
+	 * the middle of the save), the caller still gets the token: the grant has been redeemed, and
+	 * failing the call would not bring the old one back. The typed error is logged, and the cache
+	 * stays changed, so the next save (the next refresh, or `saveToken()`) writes it.
+	 */
+	async #saveRefreshed(): Promise<void> {
+		const { backend } = this.#options;
+		try {
+			await backend.saveToken();
+		} catch (error) {
+			if (!(error instanceof TokenBackendError) || error.code !== "backend_io") throw error;
+			this.#options.log.log(
+				"warn",
+				`the refreshed token is kept in memory, not saved: ${error.message} The next save writes it.`,
+				{ code: error.code, backend: error.backend },
+			);
 		}
 	}
 
