@@ -260,7 +260,7 @@ export class AWSSecretsBackend extends BaseTokenBackend {
 			throw new TokenBackendError(
 				this.name,
 				"backend_io",
-				`the token cache is ${Buffer.byteLength(value)} bytes, more than the ${MAX_SECRET_BYTES} a Secrets Manager secret holds; keep one secret per user (secretName) so each cache stays small.`,
+				`the token cache is ${Buffer.byteLength(value)} bytes, more than the ${MAX_SECRET_BYTES} bytes a Secrets Manager secret holds; keep one secret per user (secretName) so each cache stays small.`,
 			);
 		}
 		return startDeadline(this.#timeoutMs, options.signal);
