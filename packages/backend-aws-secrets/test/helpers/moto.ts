@@ -4,12 +4,16 @@ import { fileURLToPath } from "node:url";
 export const MOTO_SCRIPT = fileURLToPath(new URL("../../../../.ci/moto", import.meta.url));
 
 /** Starts a moto server with .ci/moto (on `port`, or a free one); throws, naming moto, if it cannot. */
-export function startMoto(port?: number): { endpoint: string; dir: string } {
+export function startMoto(
+	port?: number,
+	env: Record<string, string> = {},
+): { endpoint: string; dir: string } {
 	let output: string;
 	try {
 		output = execFileSync(MOTO_SCRIPT, port === undefined ? ["start"] : ["start", String(port)], {
 			encoding: "utf8",
 			stdio: ["ignore", "pipe", "pipe"],
+			env: { ...process.env, ...env },
 		});
 	} catch (error) {
 		const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
