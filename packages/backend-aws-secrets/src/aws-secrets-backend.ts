@@ -102,6 +102,9 @@ export class AWSSecretsBackend extends BaseTokenBackend {
 	readonly #lease: VersionedSecret | undefined;
 	readonly #timeoutMs: number;
 	readonly #deleteOptions: { force: boolean; recoveryWindowInDays: number | undefined };
+	readonly #kmsKeyId: string | undefined;
+	/** The version `read()` last returned, so that `quarantine()` never moves a newer one. */
+	#lastReadVersion: string | undefined;
 
 	constructor(options: AWSSecretsBackendOptions) {
 		super(options ?? {});
@@ -164,6 +167,7 @@ export class AWSSecretsBackend extends BaseTokenBackend {
 		this.leaseSecretName = leaseName;
 		this.#timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		this.#deleteOptions = { force: o.forceDeleteWithoutRecovery === true, recoveryWindowInDays: days };
+		this.#kmsKeyId = o.kmsKeyId;
 		if (this.#lease === undefined) {
 			// No lease: the capability is absent, so core refreshes without one.
 			Object.defineProperty(this, "acquireLease", { value: undefined });
@@ -215,7 +219,9 @@ export class AWSSecretsBackend extends BaseTokenBackend {
 	/** The value and its version: one GetSecretValue of AWSCURRENT (its VersionId is the version). */
 	override async readVersioned(options: StorageCallOptions = {}): Promise<VersionedValue | undefined> {
 		const state = await this.#secret.read("read the stored token", this.#start(undefined, options));
-		return state.kind === "current" ? { value: state.value, version: state.versionId } : undefined;
+		if (state.kind !== "current") return undefined;
+		this.#lastReadVersion = state.versionId;
+		return { value: state.value, version: state.versionId };
 	}
 
 	/**
@@ -247,6 +253,35 @@ export class AWSSecretsBackend extends BaseTokenBackend {
 	override acquireLease(options: LeaseOptions): Promise<TokenLease> {
 		const secret = this.#lease as VersionedSecret;
 		return acquireSecretLease({ secret, backendName: this.name, timeoutMs: this.#timeoutMs }, options);
+	}
+
+	/**
+	 * Moves an unreadable value aside: copies it into a new secret `<secretName>.corrupt-<UTC
+	 * time>`, then schedules the token secret for deletion (the next save restores it), only if
+	 * AWSCURRENT is still the version last read. Resolves the new secret's name, or `undefined`
+	 * when another process saved meanwhile (nothing moved).
+	 */
+	override async quarantine(options: StorageCallOptions = {}): Promise<string | undefined> {
+		const deadline = this.#start(undefined, options);
+		const what = "move the unreadable token aside";
+		const state = await this.#secret.read(what, deadline);
+		if (state.kind !== "current") return undefined;
+		if (this.#lastReadVersion !== undefined && state.versionId !== this.#lastReadVersion) return undefined;
+		const stamp = new Date().toISOString().replaceAll(":", "");
+		const asideName = `${this.secretName.slice(0, 512 - 30)}.corrupt-${stamp}`;
+		const aside = new VersionedSecret(this.#calls, asideName, {
+			description: `Unreadable token cache moved aside from secret ${this.secretName} (@o365/backend-aws-secrets); inspect, then delete`,
+			kmsKeyId: this.#kmsKeyId,
+		});
+		if ((await aside.create(state.value, what, deadline)) === undefined) return undefined;
+		// Not atomic with the copy: a save landing between this check and the delete is
+		// deleted too (recoverably: the next save restores the secret).
+		if ((await this.#secret.currentVersionId(what, deadline)) !== state.versionId) {
+			await aside.delete({ force: true, recoveryWindowInDays: undefined }, what, deadline); // saved meanwhile
+			return undefined;
+		}
+		await this.#secret.delete({ force: false, recoveryWindowInDays: undefined }, what, deadline);
+		return `aws-secrets:${this.#calls.target.region ?? "default-region"}/${asideName}`;
 	}
 
 	/** Where the token is kept, for logs: `aws-secrets:<region>/<secretName>`. */

@@ -198,3 +198,52 @@ describe("every call is bounded", () => {
 		await expect(reading).rejects.toBe(reason);
 	});
 });
+
+describe("quarantine", () => {
+	it("moves an unreadable value to its own secret; the next sign-in saves normally", async () => {
+		const secretName = uniqueSecretName("corrupt");
+		const backend = new AWSSecretsBackend({ secretName, client });
+		await backend.write('{"Account": {"trunc');
+		const error = await backend.loadToken().catch((e: unknown) => e);
+		const typed = expectO365Error(error, ["backend_corrupt"], "loading a corrupt value");
+		const aside = /(o365-test\/corrupt\/[^\s"]+\.corrupt-[0-9TZ.-]+)/.exec(typed.message)?.[1];
+		expect(aside, typed.message).toBeDefined();
+		const kept = new AWSSecretsBackend({ secretName: aside as string, client, lease: false });
+		expect(await kept.read()).toBe('{"Account": {"trunc');
+		expect(await backend.read()).toBeUndefined();
+		expect(await backend.writeIfVersion("{}", null)).toBeTypeOf("string");
+		expect(await backend.read()).toBe("{}");
+	});
+
+	it("leaves alone a value another process saved after the unreadable one was read", async () => {
+		const secretName = uniqueSecretName("corrupt");
+		const backend = new AWSSecretsBackend({ secretName, client });
+		await backend.write("garbage");
+		expect(await backend.read()).toBe("garbage");
+		await new AWSSecretsBackend({ secretName, client }).write("newer");
+		expect(await backend.quarantine()).toBeUndefined();
+		expect(await backend.read()).toBe("newer");
+	});
+});
+
+describe("what a refresh costs", () => {
+	it("a refresh under the lease, nobody waiting, is 8 calls; without the lease, 2 more than the load", async () => {
+		const secretName = uniqueSecretName("cost");
+		const seed = new AWSSecretsBackend({ secretName, client });
+		await seed.write("v0");
+		await (await seed.acquireLease({ ttlMs: 1000, waitMs: 0 })).release(); // the lease secret exists
+		fake.calls.clear();
+		const backend = new AWSSecretsBackend({ secretName, client });
+		const lease = await backend.acquireLease({ ttlMs: 1000, waitMs: 0 });
+		const stored = await backend.readVersioned();
+		await backend.writeIfVersion("v1", stored?.version ?? null);
+		await lease.release();
+		const total = [...fake.calls.values()].reduce((sum, n) => sum + n, 0);
+		expect(Object.fromEntries(fake.calls)).toEqual({
+			GetSecretValue: 2,
+			PutSecretValue: 3,
+			UpdateSecretVersionStage: 3,
+		});
+		expect(total).toBe(8);
+	});
+});
