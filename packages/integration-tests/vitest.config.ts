@@ -6,8 +6,9 @@ export default defineProject({
 	test: {
 		setupFiles: ["./test/setup.ts"],
 		// Generates the Prisma clients and provides a PostgreSQL server (O365_TEST_POSTGRES_URL, or
-		// a throwaway one from .ci/postgres), exactly as for @o365/backend-prisma's own tests.
-		globalSetup: ["../backend-prisma/test/global-setup.ts"],
+		// a throwaway one from .ci/postgres), exactly as for @o365/backend-prisma's own tests; and
+		// moto (O365_TEST_MOTO_ENDPOINT, or a throwaway one from .ci/moto) as for @o365/backend-aws-secrets.
+		globalSetup: ["../backend-prisma/test/global-setup.ts", "../backend-aws-secrets/test/global-setup.ts"],
 		testTimeout: 180_000,
 		// The fleet tests start 8 processes each; running files side by side would measure contention.
 		fileParallelism: false,

@@ -1,3 +1,5 @@
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { AWSSecretsBackend } from "@o365/backend-aws-secrets";
 import { FileSystemTokenBackend } from "@o365/backend-fs";
 import { PrismaTokenBackend } from "@o365/backend-prisma";
 import type { TokenBackend } from "@o365/core";
@@ -23,6 +25,18 @@ export async function openStore(
 			return {
 				backend: new PrismaTokenBackend({ prisma, key: config.key }),
 				close: () => prisma.$disconnect(),
+			};
+		}
+		case "aws-secrets": {
+			// A local Secrets Manager server (moto), with throwaway credentials.
+			const client = new SecretsManagerClient({
+				endpoint: config.endpoint,
+				region: "us-east-1",
+				credentials: { accessKeyId: "test", secretAccessKey: "test" },
+			});
+			return {
+				backend: new AWSSecretsBackend({ secretName: config.secretName, client }),
+				close: async () => client.destroy(),
 			};
 		}
 	}

@@ -3,6 +3,8 @@ declare module "vitest" {
 	export interface ProvidedContext {
 		/** The PostgreSQL server to test against; each test creates its own database there. */
 		postgresUrl: string;
+		/** The moto server (AWS Secrets Manager) that backend-aws-secrets's global setup provides. */
+		motoEndpoint: string;
 	}
 }
 
