@@ -6,6 +6,7 @@
 
 import { cpus } from "node:os";
 import { measureAuthCosts } from "./auth-costs.js";
+import { measureAwsSecretsFleet } from "./aws-secrets-fleet.js";
 import { measureGraphOverhead } from "./graph-overhead.js";
 import { measureImportCost } from "./import-cost.js";
 import { round } from "./measure.js";
@@ -51,6 +52,7 @@ try {
 } finally {
 	postgres.stop();
 }
+record("fleetTokenRequestsPerExpiryAwsSecrets", await measureAwsSecretsFleet(), "per expiry", "1");
 
 console.log(`o365 bench on ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
 const width = Math.max(...rows.map(([key]) => key.length));
