@@ -84,6 +84,8 @@ export interface AWSSecretsBackendOptions extends BaseTokenBackendOptions {
 const NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const DEFAULT_DESCRIPTION = "Microsoft 365 token cache (@o365/backend-aws-secrets)";
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** How many compare-and-set rounds a plain `write()` tries before it gives up. */
+const MAX_WRITE_ATTEMPTS = 20;
 
 /**
  * Keeps the token cache in one AWS Secrets Manager secret (python-o365's `AWSSecretsBackend`):
@@ -187,7 +189,7 @@ export class AWSSecretsBackend extends BaseTokenBackend {
 	async write(value: string, options: StorageCallOptions = {}): Promise<void> {
 		const deadline = this.#start(value, options);
 		const what = "save the token";
-		for (;;) {
+		for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
 			const state = await this.#secret.read(what, deadline);
 			if (state.kind === "missing") {
 				if ((await this.#secret.create(value, what, deadline)) !== undefined) return;
@@ -198,6 +200,11 @@ export class AWSSecretsBackend extends BaseTokenBackend {
 				return;
 			}
 		}
+		throw new TokenBackendError(
+			this.name,
+			"backend_conflict",
+			`could not save the token: secret "${this.secretName}" changed (or could not be created) under each of ${MAX_WRITE_ATTEMPTS} attempts; too many processes write at once. Call it again.`,
+		);
 	}
 
 	/**

@@ -142,6 +142,40 @@ describe("errors", () => {
 		expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(value);
 	});
 
+	for (const refusal of ["UnrecognizedClientException", "ExpiredTokenException"]) {
+		it(`${refusal} (bad credentials) is backend_invalid_config too`, async () => {
+			fake.refuseAll(refusal);
+			const error = await new AWSSecretsBackend({ secretName: "o365-test/creds", client })
+				.read()
+				.catch((e: unknown) => e);
+			expect(expectO365Error(error, ["backend_invalid_config"], refusal).message).toContain("credentials");
+		});
+	}
+
+	it("no region anywhere: backend_invalid_config saying to pass regionName, before any request", async () => {
+		const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
+		const config = {
+			AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE,
+			AWS_EC2_METADATA_DISABLED: process.env.AWS_EC2_METADATA_DISABLED,
+		};
+		delete process.env.AWS_REGION;
+		delete process.env.AWS_DEFAULT_REGION;
+		process.env.AWS_CONFIG_FILE = "/nonexistent/o365-test-aws-config";
+		// Off EC2 the SDK's look at the instance metadata service fails too; here it must not leave loopback.
+		process.env.AWS_EC2_METADATA_DISABLED = "true";
+		try {
+			const error = await new AWSSecretsBackend({ secretName: "o365-test/no-region" })
+				.read()
+				.catch((e: unknown) => e);
+			expect(expectO365Error(error, ["backend_invalid_config"], "no region").message).toContain("regionName");
+		} finally {
+			for (const [name, value] of Object.entries({ ...saved, ...config })) {
+				if (value === undefined) delete process.env[name];
+				else process.env[name] = value;
+			}
+		}
+	});
+
 	it("a secret ResourceNotFound under a compare-and-set is 'nothing written', and a read finds nothing", async () => {
 		const backend = new AWSSecretsBackend({ secretName: uniqueSecretName("missing"), client });
 		expect(await backend.read()).toBeUndefined();
