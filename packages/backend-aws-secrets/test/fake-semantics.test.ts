@@ -10,6 +10,8 @@ import {
 	type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { expectNoValueAnywhere, expectO365Error } from "@o365/backend-test-suite";
+import { Account } from "@o365/core";
+import { startFakeIdentityPlatform } from "@o365/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AWSSecretsBackend } from "../src/index.js";
 import { localClient, uniqueSecretName } from "./helpers/clients.js";
@@ -261,23 +263,47 @@ describe("quarantine", () => {
 });
 
 describe("what a refresh costs", () => {
-	it("a refresh under the lease, nobody waiting, is 8 calls; without the lease, 2 more than the load", async () => {
-		const secretName = uniqueSecretName("cost");
-		const seed = new AWSSecretsBackend({ secretName, client });
-		await seed.write("v0");
-		await (await seed.acquireLease({ ttlMs: 1000, waitMs: 0 })).release(); // the lease secret exists
-		fake.calls.clear();
-		const backend = new AWSSecretsBackend({ secretName, client });
-		const lease = await backend.acquireLease({ ttlMs: 1000, waitMs: 0 });
-		const stored = await backend.readVersioned();
-		await backend.writeIfVersion("v1", stored?.version ?? null);
-		await lease.release();
-		const total = [...fake.calls.values()].reduce((sum, n) => sum + n, 0);
-		expect(Object.fromEntries(fake.calls)).toEqual({
-			GetSecretValue: 2,
-			PutSecretValue: 3,
-			UpdateSecretVersionStage: 3,
+	it("a refresh under the lease, nobody waiting, is 8 calls; with lease: false, 2", async () => {
+		const app = {
+			clientId: "cost-app",
+			clientSecret: "cost-secret-value",
+			redirectUri: "http://localhost:7072/cb",
+		};
+		const idp = await startFakeIdentityPlatform({
+			clients: [{ ...app, redirectUris: [app.redirectUri] }],
+			users: [{ username: "cost.user@contoso.test" }],
 		});
-		expect(total).toBe(8);
+		try {
+			const secretName = uniqueSecretName("cost");
+			const signIn = async (backend: AWSSecretsBackend) => {
+				const account = new Account([app.clientId, app.clientSecret], {
+					tenantId: idp.tenantId,
+					redirectUri: app.redirectUri,
+					tokenBackend: backend,
+					...idp.msalConfig(),
+				});
+				const { url, flow } = await account.getAuthorizationUrl(["basic"]);
+				await account.requestToken(await idp.browser.signIn(url), { flow });
+				return account;
+			};
+			const leased = await signIn(new AWSSecretsBackend({ secretName, client }));
+			await leased.con.getAccessToken({ forceRefresh: true }); // the lease secret exists from here on
+			fake.calls.clear();
+			await leased.con.getAccessToken({ forceRefresh: true });
+			expect(Object.fromEntries(fake.calls)).toEqual({
+				GetSecretValue: 2, // the lease, the token
+				PutSecretValue: 3, // take the lease, save, release
+				UpdateSecretVersionStage: 3,
+			});
+
+			const unleased = await signIn(
+				new AWSSecretsBackend({ secretName: `${secretName}-no-lease`, client, lease: false }),
+			);
+			fake.calls.clear();
+			await unleased.con.getAccessToken({ forceRefresh: true });
+			expect(Object.fromEntries(fake.calls)).toEqual({ PutSecretValue: 1, UpdateSecretVersionStage: 1 });
+		} finally {
+			await idp.close();
+		}
 	});
 });
