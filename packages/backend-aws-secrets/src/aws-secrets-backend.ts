@@ -275,7 +275,8 @@ export class AWSSecretsBackend extends BaseTokenBackend {
 		if (state.kind !== "current") return undefined;
 		if (this.#lastReadVersion !== undefined && state.versionId !== this.#lastReadVersion) return undefined;
 		const stamp = new Date().toISOString().replaceAll(":", "");
-		const asideName = `${this.secretName.slice(0, 512 - 30)}.corrupt-${stamp}`;
+		const suffix = `.corrupt-${stamp}`;
+		const asideName = `${this.secretName.slice(0, 512 - suffix.length)}${suffix}`;
 		const aside = new VersionedSecret(this.#calls, asideName, {
 			description: `Unreadable token cache moved aside from secret ${this.secretName} (@o365/backend-aws-secrets); inspect, then delete`,
 			kmsKeyId: this.#kmsKeyId,

@@ -58,19 +58,22 @@ export async function acquireSecretLease(
 	const owner = randomUUID();
 	const what = "take the token lease";
 	const attempt = async (): Promise<TokenLease | undefined> => {
-		const deadline = startDeadline(timeoutMs, signal);
 		const expiresAt = Date.now() + ttlMs;
 		const record = JSON.stringify({ owner, expiresAt } satisfies LeaseRecord);
-		const state = await secret.read(what, deadline);
+		const state = await secret.read(what, startDeadline(timeoutMs, signal));
+		// Taking it is not abandoned when the caller aborts: a request cut short may still have
+		// taken it, unknown to us. It runs to its end (within timeoutMs); pollUntil hands the
+		// lease back, and it is released below.
+		const taking = startDeadline(timeoutMs, undefined);
 		let versionId: string | undefined;
 		if (state.kind === "missing") {
-			versionId = await secret.create(record, what, deadline);
+			versionId = await secret.create(record, what, taking);
 		} else if (state.kind === "deleted") {
-			await secret.restore(what, deadline); // deleted by hand: bring it back, then look again
+			await secret.restore(what, taking); // deleted by hand: bring it back, then look again
 		} else {
 			const held = parseRecord(state.value);
 			if (held === undefined || held.owner === null || held.expiresAt <= Date.now()) {
-				versionId = await secret.replaceIf(record, state.versionId, what, deadline);
+				versionId = await secret.replaceIf(record, state.versionId, what, taking);
 			}
 		}
 		return versionId === undefined ? undefined : secretLease(settings, owner, versionId, expiresAt, ttlMs);
@@ -110,6 +113,8 @@ function secretLease(
 			return expiresAt;
 		},
 		async renew(options) {
+			// Checked before, not during: a renewal cut short may have landed, unknown to us.
+			options?.signal?.throwIfAborted();
 			const next = Date.now() + ttlMs;
 			// Still ours while AWSCURRENT is the version we wrote, even past its expiry: nobody took it.
 			const renewed =
@@ -119,7 +124,7 @@ function secretLease(
 							JSON.stringify({ owner, expiresAt: next } satisfies LeaseRecord),
 							held,
 							"renew the token lease",
-							startDeadline(timeoutMs, options?.signal),
+							startDeadline(timeoutMs, undefined),
 						);
 			if (renewed === undefined) {
 				held = undefined;

@@ -63,9 +63,17 @@ export class SecretsCalls {
 	async #resolveRegion(what: string, deadline: Deadline): Promise<void> {
 		const region = this.client.config.region;
 		try {
-			this.target.region = typeof region === "function" ? await region() : String(region);
+			const resolving = typeof region === "function" ? region() : Promise.resolve(String(region));
+			// The SDK may look for the region on the network (the instance metadata service): bounded too.
+			this.target.region = await new Promise<string>((resolve, reject) => {
+				const stop = () => reject(deadline.signal.reason);
+				deadline.signal.throwIfAborted();
+				deadline.signal.addEventListener("abort", stop, { once: true });
+				resolving.then(resolve, reject).finally(() => deadline.signal.removeEventListener("abort", stop));
+			});
 		} catch (error) {
 			if (deadline.caller?.aborted) throw deadline.caller.reason;
+			if (deadline.timeout.aborted) throw timeoutError(this.target, what, deadline.timeoutMs, error);
 			throw secretsCallError(this.target, what, error);
 		}
 	}

@@ -24,7 +24,6 @@ const ACCESS_DENIED = new Set([
 	"ExpiredTokenException",
 	"IncompleteSignature",
 	"MissingAuthenticationToken",
-	"CredentialsProviderError",
 ]);
 
 /** The SDK's own network-level failures: the endpoint was not reached. */
@@ -50,14 +49,17 @@ export function secretsCallError(target: SecretTarget, what: string, error: unkn
 	if (error instanceof O365Error) return error;
 	const name = awsErrorName(error) ?? "Error";
 	const code = (error as { code?: unknown } | null)?.code;
-	if (
-		name === "CredentialsProviderError" ||
-		(error instanceof Error && /Region is missing/i.test(error.message))
-	) {
+	const noRegion = error instanceof Error && /Region is missing/i.test(error.message);
+	if (noRegion || name === "CredentialsProviderError") {
+		const fix = noRegion
+			? 'no AWS region is set; pass regionName (e.g. "eu-west-1") or set AWS_REGION'
+			: "no AWS credentials were found; set them (environment, shared config, or the instance or task role) or pass your own client";
 		return new ConfigurationError(
 			"backend_invalid_config",
-			`[o365:${target.backend}] could not ${what}: ${error instanceof Error && /Region/i.test(error.message) ? 'no AWS region is set; pass regionName (e.g. "eu-west-1") or set AWS_REGION' : "no AWS credentials were found; set them (environment, shared config, or the instance/task role) or pass your own client"}.`,
-			{ cause: error },
+			`[o365:${target.backend}] could not ${what}: ${fix}.`,
+			{
+				cause: error,
+			},
 		);
 	}
 	if (ACCESS_DENIED.has(name)) {
