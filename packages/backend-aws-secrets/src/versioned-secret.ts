@@ -12,7 +12,7 @@ import { TokenBackendError } from "@o365/core";
 import type { Deadline, SecretsCalls } from "./secrets-calls.js";
 
 /** The label a new version waits under until it is made AWSCURRENT (or loses the race). */
-export const PENDING_STAGE = "O365PENDING";
+const PENDING_STAGE = "O365PENDING";
 
 /** What a secret holds now: its AWSCURRENT version, or why there is none. */
 export type SecretState =
