@@ -7,6 +7,7 @@
 import { cpus } from "node:os";
 import { measureAuthCosts } from "./auth-costs.js";
 import { measureFleetS3 } from "./fleet-s3.js";
+import { measureAwsSecretsFleet } from "./aws-secrets-fleet.js";
 import { measureGraphOverhead } from "./graph-overhead.js";
 import { measureImportCost } from "./import-cost.js";
 import { round } from "./measure.js";
@@ -53,6 +54,7 @@ try {
 } finally {
 	postgres.stop();
 }
+record("fleetTokenRequestsPerExpiryAwsSecrets", await measureAwsSecretsFleet(), "per expiry", "1");
 
 const s3 = useS3Server();
 try {

@@ -21,7 +21,8 @@ export type StoreConfig =
 	| { kind: "fs"; tokenPath: string }
 	| { kind: "prisma-sqlite"; file: string; key: string }
 	| { kind: "prisma-postgres"; url: string; key: string }
-	| S3StoreConfig;
+	| S3StoreConfig
+	| { kind: "aws-secrets"; endpoint: string; secretName: string };
 
 /** What a child prints as its last line. */
 export interface FleetChildReport {

@@ -1,3 +1,5 @@
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { AWSSecretsBackend } from "@o365/backend-aws-secrets";
 import { FileSystemTokenBackend } from "@o365/backend-fs";
 import { PrismaTokenBackend } from "@o365/backend-prisma";
 import { AWSS3Backend } from "@o365/backend-s3";
@@ -31,6 +33,18 @@ export async function openStore(
 			const client = testS3Client(config);
 			const backend = new AWSS3Backend({ bucketName: config.bucketName, filename: config.filename, client });
 			return { backend, close: async () => client.destroy() };
+		}
+		case "aws-secrets": {
+			// A local Secrets Manager server (moto), with throwaway credentials.
+			const client = new SecretsManagerClient({
+				endpoint: config.endpoint,
+				region: "us-east-1",
+				credentials: { accessKeyId: "test", secretAccessKey: "test" },
+			});
+			return {
+				backend: new AWSSecretsBackend({ secretName: config.secretName, client }),
+				close: async () => client.destroy(),
+			};
 		}
 	}
 }

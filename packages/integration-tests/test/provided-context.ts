@@ -5,6 +5,8 @@ declare module "vitest" {
 		postgresUrl: string;
 		/** The S3 server (Ceph radosgw) from backend-s3's global setup, also used here. */
 		s3Server: { endpoint: string; accessKeyId: string; secretAccessKey: string; kmsKeyId: string };
+		/** The moto server (AWS Secrets Manager) that backend-aws-secrets's global setup provides. */
+		motoEndpoint: string;
 	}
 }
 
