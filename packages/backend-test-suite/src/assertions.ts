@@ -50,7 +50,9 @@ export async function captureError(action: () => unknown, what: string): Promise
 
 /** Fails unless `error` is an `O365Error` with one of `codes`. */
 export function expectO365Error(error: unknown, codes: readonly O365ErrorCode[], what: string): O365Error {
-	expect(error, `${what}: expected an O365Error, got ${String(error)}`).toBeInstanceOf(O365Error);
+	// Names what came instead, never shows it: a resolved value may be a token.
+	const got = error instanceof Error ? `${error.name}: ${error.message}` : `a ${typeof error}`;
+	expect(error, `${what}: expected an O365Error, got ${got}`).toBeInstanceOf(O365Error);
 	const typed = error as O365Error;
 	expect(codes, `${what}: unexpected error code (message: ${typed.message})`).toContain(typed.code);
 	return typed;
