@@ -81,6 +81,7 @@ export async function acquireDocumentLease(target: LeaseTarget, options: LeaseOp
 					},
 				);
 			} catch (error) {
+				if (signal?.aborted && error === signal.reason) throw error;
 				throw target.storeError("take the token lease", error);
 			}
 		});
@@ -137,6 +138,7 @@ function documentLease(target: LeaseTarget, owner: string, expiresAt: number, tt
 								: { result: false },
 						);
 					} catch (error) {
+						if (options.signal?.aborted && error === options.signal.reason) throw error;
 						throw target.storeError("renew the token lease", error);
 					}
 				},
