@@ -18,7 +18,8 @@ export interface FleetChildConfig {
 export type StoreConfig =
 	| { kind: "fs"; tokenPath: string }
 	| { kind: "prisma-sqlite"; file: string; key: string }
-	| { kind: "prisma-postgres"; url: string; key: string };
+	| { kind: "prisma-postgres"; url: string; key: string }
+	| { kind: "firestore"; host: string; projectId: string; docId: string };
 
 /** What a child prints as its last line. */
 export interface FleetChildReport {

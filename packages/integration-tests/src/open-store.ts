@@ -1,6 +1,7 @@
 import { FileSystemTokenBackend } from "@o365/backend-fs";
 import { PrismaTokenBackend } from "@o365/backend-prisma";
 import type { TokenBackend } from "@o365/core";
+import { firestoreStore } from "./firestore-store.js";
 import type { StoreConfig } from "./fleet-config.js";
 import { postgresClient, sqliteClient } from "./prisma-clients.js";
 
@@ -25,5 +26,7 @@ export async function openStore(
 				close: () => prisma.$disconnect(),
 			};
 		}
+		case "firestore":
+			return firestoreStore(config);
 	}
 }
