@@ -6,6 +6,7 @@
 
 import { cpus } from "node:os";
 import { measureAuthCosts } from "./auth-costs.js";
+import { measureFirestoreFleet, useFirestore } from "./firestore-fleet.js";
 import { measureGraphOverhead } from "./graph-overhead.js";
 import { measureImportCost } from "./import-cost.js";
 import { round } from "./measure.js";
@@ -50,6 +51,18 @@ try {
 	record("saveRatio10kUsers", await measureSaveRatio(postgres.url), "x", "<= 1.2");
 } finally {
 	postgres.stop();
+}
+
+const firestore = useFirestore();
+try {
+	record(
+		"fleetTokenRequestsPerExpiryFirestore",
+		await measureFirestoreFleet(firestore.host),
+		"per expiry",
+		"1",
+	);
+} finally {
+	firestore.stop();
 }
 
 console.log(`o365 bench on ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
