@@ -247,8 +247,8 @@ export class FirestoreBackend extends BaseTokenBackend {
 		if (typeof value !== "string") {
 			throw new TokenBackendError(
 				this.name,
-				"backend_io",
-				`write needs a string value; got ${typeof value}.`,
+				"invalid_option",
+				`write needs a string value (the serialized token cache); got ${typeof value}.`,
 			);
 		}
 		return new Map([

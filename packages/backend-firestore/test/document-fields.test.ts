@@ -154,3 +154,11 @@ describe("quarantine", () => {
 		expect(await reader.read()).toBe("saved meanwhile");
 	});
 });
+
+describe("a value that is not a string", () => {
+	it("is refused by write() with a typed error, and nothing is written", async () => {
+		await expect(backend().write(42 as unknown as string)).rejects.toMatchObject({ code: "invalid_option" });
+		expect(await otherFields()).toEqual(OTHER_FIELDS);
+		expect((await ref.get()).get("token")).toBeUndefined();
+	});
+});
