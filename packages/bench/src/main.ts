@@ -8,6 +8,7 @@ import { cpus } from "node:os";
 import { measureAuthCosts } from "./auth-costs.js";
 import { measureFleetS3 } from "./fleet-s3.js";
 import { measureAwsSecretsFleet } from "./aws-secrets-fleet.js";
+import { measureFirestoreFleet, useFirestore } from "./firestore-fleet.js";
 import { measureGraphOverhead } from "./graph-overhead.js";
 import { measureImportCost } from "./import-cost.js";
 import { round } from "./measure.js";
@@ -61,6 +62,18 @@ try {
 	record("fleetTokenRequestsPerExpiryS3", await measureFleetS3(s3), "per expiry", "1");
 } finally {
 	s3.stop();
+}
+
+const firestore = useFirestore();
+try {
+	record(
+		"fleetTokenRequestsPerExpiryFirestore",
+		await measureFirestoreFleet(firestore.host),
+		"per expiry",
+		"1",
+	);
+} finally {
+	firestore.stop();
 }
 
 console.log(`o365 bench on ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);

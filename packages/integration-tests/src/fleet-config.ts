@@ -22,7 +22,8 @@ export type StoreConfig =
 	| { kind: "prisma-sqlite"; file: string; key: string }
 	| { kind: "prisma-postgres"; url: string; key: string }
 	| S3StoreConfig
-	| { kind: "aws-secrets"; endpoint: string; secretName: string };
+	| { kind: "aws-secrets"; endpoint: string; secretName: string }
+	| { kind: "firestore"; host: string; projectId: string; docId: string };
 
 /** What a child prints as its last line. */
 export interface FleetChildReport {

@@ -4,6 +4,7 @@ import { FileSystemTokenBackend } from "@o365/backend-fs";
 import { PrismaTokenBackend } from "@o365/backend-prisma";
 import { AWSS3Backend } from "@o365/backend-s3";
 import type { TokenBackend } from "@o365/core";
+import { firestoreStore } from "./firestore-store.js";
 import type { StoreConfig } from "./fleet-config.js";
 import { postgresClient, sqliteClient } from "./prisma-clients.js";
 import { testS3Client } from "./s3-store.js";
@@ -46,5 +47,7 @@ export async function openStore(
 				close: async () => client.destroy(),
 			};
 		}
+		case "firestore":
+			return firestoreStore(config);
 	}
 }

@@ -1,0 +1,1 @@
+export { FirestoreBackend, type FirestoreBackendOptions } from "./firestore-backend.js";
