@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 
 /**
  * A redis-server of a test's own, which the test may stop, restart (same port, same data: an
@@ -19,7 +20,13 @@ export interface OwnRedisServer {
 	dispose(): Promise<void>;
 }
 
-export async function ownRedisServer(): Promise<OwnRedisServer> {
+/** Options of {@link ownRedisServer}. */
+export interface OwnRedisServerOptions {
+	/** Runs it as a one-node Redis Cluster that serves every hash slot (refuses cross-slot commands, as a real cluster does). */
+	cluster?: boolean;
+}
+
+export async function ownRedisServer(options: OwnRedisServerOptions = {}): Promise<OwnRedisServer> {
 	const dir = await mkdtemp(join(tmpdir(), "o365-redis-outage-"));
 	const port = await freePort();
 	let child: ChildProcess | undefined;
@@ -41,11 +48,22 @@ export async function ownRedisServer(): Promise<OwnRedisServer> {
 					"yes",
 					"--appendfsync",
 					"always",
+					...(options.cluster
+						? [
+								"--cluster-enabled",
+								"yes",
+								"--cluster-config-file",
+								"nodes.conf",
+								"--cluster-announce-ip",
+								"127.0.0.1",
+							]
+						: []),
 				],
 				{ stdio: ["ignore", "pipe", "pipe"] },
 			);
 			child = started;
 			await ready(started);
+			if (options.cluster) await serveEverySlot(port);
 		},
 		async stop() {
 			const running = child;
@@ -86,6 +104,24 @@ async function ready(child: ChildProcess): Promise<void> {
 			if (output.includes("Ready to accept connections")) resolve();
 		});
 	});
+}
+
+/** Gives the one node every hash slot, then waits (polling) until the cluster reports itself ok. */
+async function serveEverySlot(port: number): Promise<void> {
+	const admin = new Redis(port, "127.0.0.1");
+	try {
+		const info = () => admin.call("CLUSTER", "INFO") as Promise<string>;
+		if (!(await info()).includes("cluster_state:ok")) {
+			await admin.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+			for (let polls = 0; !(await info()).includes("cluster_state:ok"); polls++) {
+				if (polls > 500) throw new Error("the one-node cluster never reported cluster_state:ok");
+				// Not a readiness sleep: only the interval between two polls.
+				await new Promise((resolve) => setTimeout(resolve, 10));
+			}
+		}
+	} finally {
+		admin.disconnect();
+	}
 }
 
 async function freePort(): Promise<number> {
