@@ -18,7 +18,8 @@ export interface FleetChildConfig {
 export type StoreConfig =
 	| { kind: "fs"; tokenPath: string }
 	| { kind: "prisma-sqlite"; file: string; key: string }
-	| { kind: "prisma-postgres"; url: string; key: string };
+	| { kind: "prisma-postgres"; url: string; key: string }
+	| { kind: "redis"; url: string; key: string; client: "ioredis" | "node-redis" };
 
 /** What a child prints as its last line. */
 export interface FleetChildReport {

@@ -3,6 +3,7 @@ import { PrismaTokenBackend } from "@o365/backend-prisma";
 import type { TokenBackend } from "@o365/core";
 import type { StoreConfig } from "./fleet-config.js";
 import { postgresClient, sqliteClient } from "./prisma-clients.js";
+import { openRedisStore } from "./redis-store.js";
 
 /** Opens the shared store a fleet uses; each process opens its own handle. */
 export async function openStore(
@@ -25,5 +26,7 @@ export async function openStore(
 				close: () => prisma.$disconnect(),
 			};
 		}
+		case "redis":
+			return openRedisStore(config);
 	}
 }
