@@ -10,6 +10,8 @@ import { measureGraphOverhead } from "./graph-overhead.js";
 import { measureImportCost } from "./import-cost.js";
 import { round } from "./measure.js";
 import { usePostgres } from "./postgres-server.js";
+import { measureRedisFleet, measureRedisSaveRatio } from "./redis-costs.js";
+import { useRedis } from "./redis-server.js";
 import { measureFleet, measureSaveRatio } from "./storage-costs.js";
 
 const results: Record<string, number> = {};
@@ -50,6 +52,14 @@ try {
 	record("saveRatio10kUsers", await measureSaveRatio(postgres.url), "x", "<= 1.2");
 } finally {
 	postgres.stop();
+}
+
+const redis = useRedis();
+try {
+	record("fleetTokenRequestsPerExpiryRedis", await measureRedisFleet(redis.url), "per expiry", "1");
+	record("redisSaveRatio10kUsers", await measureRedisSaveRatio(redis.url), "x", "<= 1.2");
+} finally {
+	redis.stop();
 }
 
 console.log(`o365 bench on ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
