@@ -109,7 +109,7 @@ const HINTS: Record<string, string> = {
 	NOAUTH: "the server requires a password. Set the client's password (and username for an ACL user).",
 	WRONGPASS: "the server refused the client's credentials. Check the client's username and password.",
 	NOPERM:
-		"the client's ACL user may not run this. Allow GET, SET, DEL, EXISTS, EVAL and EVALSHA on the token's keys (the scripts call GET, SET, DEL, PEXPIRE and RENAME).",
+		"the client's ACL user may not run this. Allow GET, SET, DEL, EXISTS, EVAL, PEXPIRE and RENAME on the token's keys (the scripts call GET, SET, DEL, EXISTS, PEXPIRE and RENAME).",
 	WRONGTYPE:
 		'the key "{key}" holds another type of value, so another application uses it. Choose another keyPrefix or key.',
 	READONLY: "the client is connected to a read-only replica. Connect it to the primary.",
