@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { combineCacheDocuments, expectHoldsUsers, msalCacheFixture } from "@o365/backend-test-suite";
 import { TokenBackendError } from "@o365/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -48,7 +49,8 @@ describe.each(CLIENT_LIBRARIES)("a Redis outage (%s)", (library) => {
 			server.url.slice("redis://".length),
 		);
 		for (const user of [...stored.users, ...added.users]) {
-			expect(JSON.stringify(error) + String(error), "no token in the error").not.toContain(user.refreshToken);
+			const everything = inspect(error, { depth: 10, showHidden: true }) + JSON.stringify(error);
+			expect(everything, "no token in the error").not.toContain(user.refreshToken);
 		}
 	}
 
