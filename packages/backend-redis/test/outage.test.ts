@@ -89,6 +89,15 @@ describe.each(CLIENT_LIBRARIES)("a Redis outage (%s)", (library) => {
 		expect(await backend().checkToken()).toBe(true);
 	});
 
+	it("server frozen while a lease is being taken: the call rejects typed, and the lease the server grants after it thaws is given back", async () => {
+		server.freeze();
+		await expectTypedOutageError(backend().acquireLease({ ttlMs: 60_000, waitMs: 0 }));
+		server.thaw();
+		// Without the give-back, the lease taken late would block everyone for its 60 s.
+		const lease = await backend().acquireLease({ ttlMs: 5_000, waitMs: 5_000 });
+		await lease.release();
+	});
+
 	it("server frozen: the caller's AbortSignal ends a waiting call with its reason", async () => {
 		server.freeze();
 		const controller = new AbortController();
