@@ -6,13 +6,15 @@
 
 import { cpus } from "node:os";
 import { measureAuthCosts } from "./auth-costs.js";
-import { measureFleetS3 } from "./fleet-s3.js";
 import { measureAwsSecretsFleet } from "./aws-secrets-fleet.js";
 import { measureFirestoreFleet, useFirestore } from "./firestore-fleet.js";
+import { measureFleetS3 } from "./fleet-s3.js";
 import { measureGraphOverhead } from "./graph-overhead.js";
 import { measureImportCost } from "./import-cost.js";
 import { round } from "./measure.js";
 import { usePostgres } from "./postgres-server.js";
+import { measureRedisFleet, measureRedisSaveRatio } from "./redis-costs.js";
+import { useRedis } from "./redis-server.js";
 import { useS3Server } from "./s3-server.js";
 import { measureFleet, measureSaveRatio } from "./storage-costs.js";
 
@@ -74,6 +76,14 @@ try {
 	);
 } finally {
 	firestore.stop();
+}
+
+const redis = useRedis();
+try {
+	record("fleetTokenRequestsPerExpiryRedis", await measureRedisFleet(redis.url), "per expiry", "1");
+	record("redisSaveRatio10kUsers", await measureRedisSaveRatio(redis.url), "x", "<= 1.2");
+} finally {
+	redis.stop();
 }
 
 console.log(`o365 bench on ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);

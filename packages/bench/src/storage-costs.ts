@@ -6,7 +6,7 @@ import { createPostgresStore, postgresClient, runFleet } from "@o365/integration
 import { median } from "./measure.js";
 
 /** A realistic one-user MSAL cache (about 4 KB), as a web app stores per user. */
-function userCache(n: number): string {
+export function userCache(n: number): string {
 	const id = `oid-${n}.tid`;
 	const secret = (label: string) => `${label}-${n}-${"x".repeat(1200)}`;
 	const now = Math.floor(Date.now() / 1000);

@@ -23,7 +23,8 @@ export type StoreConfig =
 	| { kind: "prisma-postgres"; url: string; key: string }
 	| S3StoreConfig
 	| { kind: "aws-secrets"; endpoint: string; secretName: string }
-	| { kind: "firestore"; host: string; projectId: string; docId: string };
+	| { kind: "firestore"; host: string; projectId: string; docId: string }
+	| { kind: "redis"; url: string; key: string; client: "ioredis" | "node-redis" };
 
 /** What a child prints as its last line. */
 export interface FleetChildReport {

@@ -7,6 +7,7 @@ import type { TokenBackend } from "@o365/core";
 import { firestoreStore } from "./firestore-store.js";
 import type { StoreConfig } from "./fleet-config.js";
 import { postgresClient, sqliteClient } from "./prisma-clients.js";
+import { openRedisStore } from "./redis-store.js";
 import { testS3Client } from "./s3-store.js";
 
 /** Opens the shared store a fleet uses; each process opens its own handle. */
@@ -49,5 +50,7 @@ export async function openStore(
 		}
 		case "firestore":
 			return firestoreStore(config);
+		case "redis":
+			return openRedisStore(config);
 	}
 }

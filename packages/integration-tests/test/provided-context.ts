@@ -7,6 +7,8 @@ declare module "vitest" {
 		s3Server: { endpoint: string; accessKeyId: string; secretAccessKey: string; kmsKeyId: string };
 		/** The moto server (AWS Secrets Manager) that backend-aws-secrets's global setup provides. */
 		motoEndpoint: string;
+		/** The Redis server (backend-redis's global setup, used here too). */
+		redisUrl: string;
 	}
 }
 

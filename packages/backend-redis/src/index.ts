@@ -1,0 +1,1 @@
+export { type RedisClient, RedisTokenBackend, type RedisTokenBackendOptions } from "./redis-token-backend.js";
