@@ -1,11 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-	ConfigurationError,
-	type LeaseOptions,
-	pollUntil,
-	TokenBackendError,
-	type TokenLease,
-} from "@o365/core";
+import { type LeaseOptions, pollForLease, TokenBackendError, type TokenLease } from "@o365/core";
 import { startDeadline } from "./secrets-calls.js";
 import type { VersionedSecret } from "./versioned-secret.js";
 
@@ -48,12 +42,6 @@ export async function acquireSecretLease(
 	options: LeaseOptions,
 ): Promise<TokenLease> {
 	const { ttlMs, waitMs, signal } = options;
-	if (!(ttlMs > 0) || !(waitMs >= 0)) {
-		throw new ConfigurationError(
-			"invalid_option",
-			`acquireLease needs ttlMs > 0 and waitMs >= 0 (milliseconds); got ttlMs ${ttlMs}, waitMs ${waitMs}.`,
-		);
-	}
 	const { secret, timeoutMs } = settings;
 	const owner = randomUUID();
 	const what = "take the token lease";
@@ -62,7 +50,7 @@ export async function acquireSecretLease(
 		const record = JSON.stringify({ owner, expiresAt } satisfies LeaseRecord);
 		const state = await secret.read(what, startDeadline(timeoutMs, signal));
 		// Taking it is not abandoned when the caller aborts: a request cut short may still have
-		// taken it, unknown to us. It runs to its end (within timeoutMs); pollUntil hands the
+		// taken it, unknown to us. It runs to its end (within timeoutMs); pollForLease hands the
 		// lease back, and it is released below.
 		const taking = startDeadline(timeoutMs, undefined);
 		let versionId: string | undefined;
@@ -78,25 +66,17 @@ export async function acquireSecretLease(
 		}
 		return versionId === undefined ? undefined : secretLease(settings, owner, versionId, expiresAt, ttlMs);
 	};
-	const held = await pollUntil(attempt, {
-		waitMs,
-		signal,
-		minDelayMs: FIRST_POLL_MS,
-		maxDelayMs: MAX_POLL_MS,
-		jitter: true,
-	});
-	if (held === undefined) {
-		throw new TokenBackendError(
-			settings.backendName,
-			"lease_timeout",
-			`another process held the token lease (secret "${secret.name}") for more than ${waitMs} ms; try again, or wait longer.`,
-		);
-	}
-	if (signal?.aborted) {
-		await held.release();
-		throw signal.reason;
-	}
-	return held;
+	return pollForLease(
+		options,
+		attempt,
+		() =>
+			new TokenBackendError(
+				settings.backendName,
+				"lease_timeout",
+				`another process held the token lease (secret "${secret.name}") for more than ${waitMs} ms; try again, or wait longer.`,
+			),
+		{ minDelayMs: FIRST_POLL_MS, maxDelayMs: MAX_POLL_MS },
+	);
 }
 
 function secretLease(

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type DocumentReference, type DocumentSnapshot, Timestamp } from "@google-cloud/firestore";
 import {
-	ConfigurationError,
 	type LeaseOptions,
-	pollUntil,
+	pollForLease,
 	type StorageCallOptions,
 	TokenBackendError,
 	type TokenLease,
@@ -51,12 +50,6 @@ function expiryAfter(snapshot: DocumentSnapshot, ttlMs: number): Timestamp {
  */
 export async function acquireDocumentLease(target: LeaseTarget, options: LeaseOptions): Promise<TokenLease> {
 	const { ttlMs, waitMs, signal } = options;
-	if (!(ttlMs > 0) || !(waitMs >= 0)) {
-		throw new ConfigurationError(
-			"invalid_option",
-			`acquireLease needs ttlMs > 0 and waitMs >= 0 (milliseconds); got ttlMs ${ttlMs}, waitMs ${waitMs}.`,
-		);
-	}
 	const owner = randomUUID();
 	const attempt = () =>
 		withDeadline(target.backendName, "take the token lease", target.timeoutMs, signal, async (deadline) => {
@@ -85,25 +78,17 @@ export async function acquireDocumentLease(target: LeaseTarget, options: LeaseOp
 				throw target.storeError("take the token lease", error);
 			}
 		});
-	const lease = await pollUntil(attempt, {
-		waitMs,
-		signal,
-		minDelayMs: FIRST_POLL_MS,
-		maxDelayMs: MAX_POLL_MS,
-		jitter: true,
-	});
-	if (lease === undefined) {
-		throw new TokenBackendError(
-			target.backendName,
-			"lease_timeout",
-			`another process held the token lease on ${target.ref.path} for more than ${waitMs} ms; try again, or wait longer.`,
-		);
-	}
-	if (signal?.aborted) {
-		await lease.release();
-		throw signal.reason;
-	}
-	return lease;
+	return pollForLease(
+		options,
+		attempt,
+		() =>
+			new TokenBackendError(
+				target.backendName,
+				"lease_timeout",
+				`another process held the token lease on ${target.ref.path} for more than ${waitMs} ms; try again, or wait longer.`,
+			),
+		{ minDelayMs: FIRST_POLL_MS, maxDelayMs: MAX_POLL_MS },
+	);
 }
 
 function documentLease(target: LeaseTarget, owner: string, expiresAt: number, ttlMs: number): TokenLease {

@@ -1,11 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-	ConfigurationError,
-	type LeaseOptions,
-	pollUntil,
-	TokenBackendError,
-	type TokenLease,
-} from "@o365/core";
+import { type LeaseOptions, pollForLease, TokenBackendError, type TokenLease } from "@o365/core";
 import { isUniqueViolation, type TokenDelegate } from "./token-delegate.js";
 
 /** First pause between two attempts on a held lease, in milliseconds; it grows to {@link MAX_POLL_MS}. */
@@ -24,13 +18,7 @@ export async function acquireRowLease(
 	options: LeaseOptions,
 	backendName: string,
 ): Promise<TokenLease> {
-	const { ttlMs, waitMs, signal } = options;
-	if (!(ttlMs > 0) || !(waitMs >= 0)) {
-		throw new ConfigurationError(
-			"invalid_option",
-			`acquireLease needs ttlMs > 0 and waitMs >= 0 (milliseconds); got ttlMs ${ttlMs}, waitMs ${waitMs}.`,
-		);
-	}
+	const { ttlMs, waitMs } = options;
 	const owner = randomUUID();
 	let rowExists = false;
 	const attempt = async (): Promise<TokenLease | undefined> => {
@@ -59,25 +47,17 @@ export async function acquireRowLease(
 		}
 		return acquired ? rowLease(delegate, key, owner, expiresAt.getTime(), ttlMs, backendName) : undefined;
 	};
-	const held = await pollUntil(attempt, {
-		waitMs,
-		signal,
-		minDelayMs: FIRST_POLL_MS,
-		maxDelayMs: MAX_POLL_MS,
-		jitter: true,
-	});
-	if (held === undefined) {
-		throw new TokenBackendError(
-			backendName,
-			"lease_timeout",
-			`another process held the token lease on "${key}" for more than ${waitMs} ms; try again, or wait longer.`,
-		);
-	}
-	if (signal?.aborted) {
-		await held.release();
-		throw signal.reason;
-	}
-	return held;
+	return pollForLease(
+		options,
+		attempt,
+		() =>
+			new TokenBackendError(
+				backendName,
+				"lease_timeout",
+				`another process held the token lease on "${key}" for more than ${waitMs} ms; try again, or wait longer.`,
+			),
+		{ minDelayMs: FIRST_POLL_MS, maxDelayMs: MAX_POLL_MS },
+	);
 }
 
 function rowLease(

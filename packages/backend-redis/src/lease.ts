@@ -1,11 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-	ConfigurationError,
-	type LeaseOptions,
-	pollUntil,
-	TokenBackendError,
-	type TokenLease,
-} from "@o365/core";
+import { type LeaseOptions, pollForLease, TokenBackendError, type TokenLease } from "@o365/core";
 import { type CommandContext, sendBounded } from "./bounded-command.js";
 import { RELEASE_LEASE, RENEW_LEASE } from "./scripts.js";
 
@@ -24,12 +18,6 @@ export async function acquireRedisLease(
 	options: LeaseOptions,
 ): Promise<TokenLease> {
 	const { ttlMs, waitMs, signal } = options;
-	if (!(ttlMs > 0) || !(waitMs >= 0)) {
-		throw new ConfigurationError(
-			"invalid_option",
-			`acquireLease needs ttlMs > 0 and waitMs >= 0 (milliseconds); got ttlMs ${ttlMs}, waitMs ${waitMs}.`,
-		);
-	}
 	const owner = randomUUID();
 	const px = String(Math.ceil(ttlMs));
 	const release = (what: string) =>
@@ -49,25 +37,17 @@ export async function acquireRedisLease(
 		});
 		return reply === "OK" ? redisLease(ctx, leaseKey, owner, expiresAt, px, release) : undefined;
 	};
-	const held = await pollUntil(attempt, {
-		waitMs,
-		signal,
-		minDelayMs: FIRST_POLL_MS,
-		maxDelayMs: MAX_POLL_MS,
-		jitter: true,
-	});
-	if (held === undefined) {
-		throw new TokenBackendError(
-			"redis",
-			"lease_timeout",
-			`another process held the token lease "${leaseKey}" for more than ${waitMs} ms; try again, or wait longer.`,
-		);
-	}
-	if (signal?.aborted) {
-		await held.release();
-		throw signal.reason;
-	}
-	return held;
+	return pollForLease(
+		options,
+		attempt,
+		() =>
+			new TokenBackendError(
+				"redis",
+				"lease_timeout",
+				`another process held the token lease "${leaseKey}" for more than ${waitMs} ms; try again, or wait longer.`,
+			),
+		{ minDelayMs: FIRST_POLL_MS, maxDelayMs: MAX_POLL_MS },
+	);
 }
 
 function redisLease(

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import {
-	ConfigurationError,
 	type LeaseOptions,
-	pollUntil,
+	pollForLease,
 	type StorageCallOptions,
 	TokenBackendError,
 	type TokenLease,
@@ -39,18 +38,12 @@ export async function acquireS3Lease(
 	leaseKey: string,
 	options: LeaseOptions,
 ): Promise<TokenLease> {
-	const { ttlMs, waitMs, signal } = options;
-	if (!(ttlMs > 0) || !(waitMs >= 0)) {
-		throw new ConfigurationError(
-			"invalid_option",
-			`acquireLease needs ttlMs > 0 and waitMs >= 0 (milliseconds); got ttlMs ${ttlMs}, waitMs ${waitMs}.`,
-		);
-	}
+	const { ttlMs, waitMs } = options;
 	const owner = randomUUID();
 	const holder = `${process.pid}@${hostname()}`;
 	let seen: LeaseRecord | undefined;
 	// The attempt's requests do not take the signal: an abort that cut a request S3 had already
-	// applied would leave a lease nobody releases. pollUntil checks the signal between attempts
+	// applied would leave a lease nobody releases. pollForLease checks the signal between attempts
 	// and during pauses, and a lease taken as it aborted is released below.
 	const attempt = async (): Promise<S3Lease | undefined> => {
 		const record = (): LeaseRecord => ({ owner, holder, expiresAt: Date.now() + ttlMs });
@@ -73,27 +66,20 @@ export async function acquireS3Lease(
 		);
 		return takenEtag === undefined ? undefined : new S3Lease(objects, leaseKey, taken, takenEtag, ttlMs);
 	};
-	const held = await pollUntil(attempt, {
-		waitMs,
-		signal,
-		minDelayMs: FIRST_POLL_MS,
-		maxDelayMs: MAX_POLL_MS,
-		jitter: true,
-	});
-	if (held === undefined) {
-		const by =
-			seen === undefined ? "" : ` (held by ${seen.holder} until ${new Date(seen.expiresAt).toISOString()})`;
-		throw new TokenBackendError(
-			objects.backendName,
-			"lease_timeout",
-			`another process held the token lease s3://${objects.bucketName}/${leaseKey}${by} for more than ${waitMs} ms; try again, or wait longer.`,
-		);
-	}
-	if (signal?.aborted) {
-		await held.release();
-		throw signal.reason;
-	}
-	return held;
+	return pollForLease(
+		options,
+		attempt,
+		() => {
+			const by =
+				seen === undefined ? "" : ` (held by ${seen.holder} until ${new Date(seen.expiresAt).toISOString()})`;
+			return new TokenBackendError(
+				objects.backendName,
+				"lease_timeout",
+				`another process held the token lease s3://${objects.bucketName}/${leaseKey}${by} for more than ${waitMs} ms; try again, or wait longer.`,
+			);
+		},
+		{ minDelayMs: FIRST_POLL_MS, maxDelayMs: MAX_POLL_MS },
+	);
 }
 
 /** A lease record, or `undefined` for anything else (a stranger's object is taken over once seen). */

@@ -16,6 +16,7 @@ export {
 	type MemoryTokenBackendOptions,
 	MemoryTokenStore,
 } from "./backend/memory-token-backend.js";
+export { type LeasePauses, pollForLease } from "./backend/poll-for-lease.js";
 export { type PollUntilOptions, pollUntil } from "./backend/poll-until.js";
 export type {
 	CryptographyManager,
