@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import { RedisTokenBackend } from "@o365/backend-redis";
 import { runFleet } from "@o365/integration-tests";
 import { Redis } from "ioredis";
-import { median } from "./measure.js";
-import { userCache } from "./storage-costs.js";
+import { saveRatio, userCache } from "./storage-costs.js";
 
 /**
  * A save of one user's token with 10,000 users' token keys in the Redis database ÷ the same save
@@ -17,17 +16,7 @@ export async function measureRedisSaveRatio(url: string, rounds = 500): Promise<
 		for (let n = 1; n < 10_000; n += 1) fill.set(`${keyPrefix}{user-${n}}`, userCache(n));
 		await fill.exec();
 		const backends = clients.map((client) => new RedisTokenBackend({ client, keyPrefix, key: "user-0" }));
-		const times: [number[], number[]] = [[], []];
-		for (let round = 0; round < rounds; round += 1) {
-			for (const side of [0, 1] as const) {
-				const backend = backends[side] as RedisTokenBackend;
-				backend.deserialize(userCache(round), { changed: true });
-				const start = performance.now();
-				await backend.saveToken();
-				times[side].push(performance.now() - start);
-			}
-		}
-		return median(times[1]) / median(times[0]);
+		return await saveRatio(backends as [RedisTokenBackend, RedisTokenBackend], rounds);
 	} finally {
 		await Promise.all(clients.map((client) => client.flushdb()));
 		for (const client of clients) client.disconnect();

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrismaTokenBackend } from "@o365/backend-prisma";
+import type { TokenBackend } from "@o365/core";
 import { createPostgresStore, postgresClient, runFleet } from "@o365/integration-tests";
 import { median } from "./measure.js";
 
@@ -61,6 +62,26 @@ export function userCache(n: number): string {
  * A save of one user's token with 10,000 users' tokens stored in PostgreSQL ÷ the same save with
  * one user stored; rounds alternate between the two databases so load affects both alike.
  */
+/**
+ * Median save time of `large` ÷ that of `small`, over `rounds` interleaved saves of a changed
+ * one-user cache: what the other stored users cost a save.
+ */
+export async function saveRatio(
+	[small, large]: readonly [TokenBackend, TokenBackend],
+	rounds: number,
+): Promise<number> {
+	const times: [number[], number[]] = [[], []];
+	for (let round = 0; round < rounds; round += 1) {
+		for (const [side, backend] of [small, large].entries()) {
+			backend.deserialize(userCache(round), { changed: true });
+			const start = performance.now();
+			await backend.saveToken();
+			times[side as 0 | 1].push(performance.now() - start);
+		}
+	}
+	return median(times[1]) / median(times[0]);
+}
+
 export async function measureSaveRatio(serverUrl: string, rounds = 200): Promise<number> {
 	const small = await createPostgresStore(serverUrl);
 	const large = await createPostgresStore(serverUrl);
@@ -73,17 +94,7 @@ export async function measureSaveRatio(serverUrl: string, rounds = 200): Promise
 			);
 		}
 		const backends = clients.map((prisma) => new PrismaTokenBackend({ prisma, key: "user-0" }));
-		const times: [number[], number[]] = [[], []];
-		for (let round = 0; round < rounds; round += 1) {
-			for (const side of [0, 1] as const) {
-				const backend = backends[side] as PrismaTokenBackend;
-				backend.deserialize(userCache(round), { changed: true });
-				const start = performance.now();
-				await backend.saveToken();
-				times[side].push(performance.now() - start);
-			}
-		}
-		return median(times[1]) / median(times[0]);
+		return await saveRatio(backends as [PrismaTokenBackend, PrismaTokenBackend], rounds);
 	} finally {
 		await Promise.all(clients.map((client) => client.$disconnect()));
 		await small.drop();
