@@ -1,7 +1,3 @@
-import { defineProject } from "vitest/config";
+import { exampleProject } from "@o365/example-support/vitest";
 
-export default defineProject({
-	resolve: { conditions: ["@o365/source"] },
-	ssr: { resolve: { conditions: ["@o365/source"] } },
-	test: { setupFiles: ["./test/setup.ts"], testTimeout: 60_000 },
-});
+export default exampleProject();

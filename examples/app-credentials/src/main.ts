@@ -5,62 +5,54 @@
  *
  * For the real Microsoft identity platform set O365_CLIENT_ID and O365_TENANT_ID, plus
  * O365_CLIENT_SECRET, or O365_PRIVATE_KEY_FILE (PEM) and O365_CERTIFICATE_THUMBPRINT.
+ * Then each variant lists the first users of the directory (GET /users; needs User.Read.All).
  */
 
 import { readFile } from "node:fs/promises";
-import { Account, type AccountOptions, type Credentials } from "@o365/core";
-import { createTestCertificate, startFakeIdentityPlatform } from "@o365/testkit";
+import { Account, type AccountOptions, ConfigurationError, type Credentials } from "@o365/core";
+import { type ExampleEnv, readExampleEnv, runMain, startTestKit, type TestKit } from "@o365/example-support";
+import { createTestCertificate } from "@o365/testkit";
 
 interface Variant {
 	label: string;
 	credentials: Credentials;
 }
 
-async function realVariants(env: NodeJS.ProcessEnv, clientId: string): Promise<Variant[]> {
+async function realVariants(env: ExampleEnv, clientId: string): Promise<Variant[]> {
 	const variants: Variant[] = [];
-	if (env.O365_CLIENT_SECRET)
-		variants.push({ label: "secret", credentials: [clientId, env.O365_CLIENT_SECRET] });
-	if (env.O365_PRIVATE_KEY_FILE && env.O365_CERTIFICATE_THUMBPRINT) {
-		const privateKey = await readFile(env.O365_PRIVATE_KEY_FILE, "utf8");
+	if (env.clientSecret) variants.push({ label: "secret", credentials: [clientId, env.clientSecret] });
+	if (env.privateKeyFile && env.certificateThumbprint) {
+		const privateKey = await readFile(env.privateKeyFile, "utf8");
 		variants.push({
 			label: "certificate",
-			credentials: [clientId, { thumbprint: env.O365_CERTIFICATE_THUMBPRINT, privateKey }],
+			credentials: [clientId, { thumbprint: env.certificateThumbprint, privateKey }],
 		});
+	}
+	if (variants.length === 0) {
+		throw new ConfigurationError(
+			"invalid_option",
+			"O365_CLIENT_ID is set but no credential is: set O365_CLIENT_SECRET, or O365_PRIVATE_KEY_FILE and O365_CERTIFICATE_THUMBPRINT.",
+		);
 	}
 	return variants;
 }
 
-async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-	let variants: Variant[];
-	let options: AccountOptions;
-	let close = async () => {};
-	if (env.O365_CLIENT_ID) {
-		variants = await realVariants(env, env.O365_CLIENT_ID);
-		if (variants.length === 0) {
-			throw new Error(
-				"O365_CLIENT_ID is set but no credential is: set O365_CLIENT_SECRET, or O365_PRIVATE_KEY_FILE and O365_CERTIFICATE_THUMBPRINT.",
-			);
-		}
-		options = {
-			authFlowType: "credentials",
-			...(env.O365_TENANT_ID ? { tenantId: env.O365_TENANT_ID } : {}),
-		};
-	} else {
-		// Generated at run time: no key is ever committed.
-		const certificate = createTestCertificate({ subject: "o365-example-daemon" });
-		const fake = await startFakeIdentityPlatform({
-			clients: [
-				{ clientId: "daemon-with-secret", clientSecret: "example-secret", appRoles: ["User.Read.All"] },
-				{
-					clientId: "daemon-with-certificate",
-					certificates: [{ certificate: certificate.certificate }],
-					appRoles: ["Mail.Read"],
-				},
-			],
-		});
-		close = () => fake.close();
-		options = { authFlowType: "credentials", tenantId: fake.tenantId, ...fake.msalConfig() };
-		variants = [
+/** Two confidential apps on the test kit, one per credential; the certificate is made at run time (none is committed). */
+async function testKitVariants(): Promise<{ kit: TestKit; variants: Variant[] }> {
+	const certificate = createTestCertificate({ subject: "o365-example-daemon" });
+	const kit = await startTestKit({
+		clients: [
+			{ clientId: "daemon-with-secret", clientSecret: "example-secret", appRoles: ["User.Read.All"] },
+			{
+				clientId: "daemon-with-certificate",
+				certificates: [{ certificate: certificate.certificate }],
+				appRoles: ["User.Read.All", "Mail.Read"],
+			},
+		],
+	});
+	return {
+		kit,
+		variants: [
 			{ label: "secret", credentials: ["daemon-with-secret", "example-secret"] },
 			{
 				label: "certificate",
@@ -73,7 +65,21 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 					},
 				],
 			},
-		];
+		],
+	};
+}
+
+runMain(async () => {
+	const env = readExampleEnv();
+	let variants: Variant[];
+	let options: AccountOptions;
+	let kit: TestKit | undefined;
+	if (env.clientId) {
+		variants = await realVariants(env, env.clientId);
+		options = { authFlowType: "credentials", ...(env.tenantId ? { tenantId: env.tenantId } : {}) };
+	} else {
+		({ kit, variants } = await testKitVariants());
+		options = { authFlowType: "credentials", tenantId: kit.idp.tenantId, ...kit.accountOptions() };
 	}
 	try {
 		for (const variant of variants) {
@@ -88,13 +94,12 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 			console.log(
 				`App signed in with a ${variant.label}: roles ${(claims.roles ?? []).join(", ") || "(none)"}, token valid for ${minutes} min.`,
 			);
+			const users = (await (await account.con.get("users", { params: { $top: 3 } })).json()) as {
+				value: { userPrincipalName: string }[];
+			};
+			console.log(`  GET /users: ${users.value.map((user) => user.userPrincipalName).join(", ")}`);
 		}
 	} finally {
-		await close();
+		await kit?.close();
 	}
-}
-
-main().catch((error: unknown) => {
-	console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
-	process.exitCode = 1;
 });

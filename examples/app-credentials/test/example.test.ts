@@ -1,21 +1,19 @@
 import { fileURLToPath } from "node:url";
-import { runTypeScript } from "@o365/testkit";
+import { runExample } from "@o365/example-support/test";
 import { describe, expect, it } from "vitest";
 
 const exampleDir = fileURLToPath(new URL("..", import.meta.url));
 
 describe("app-credentials example", () => {
-	it("signs the app in with a secret and with a certificate against the fake identity platform", async () => {
-		const env = { ...process.env };
-		delete env.O365_CLIENT_ID;
-		const { code, stdout, stderr } = await runTypeScript("src/main.ts", [], { cwd: exampleDir, env });
+	it("signs the app in with a secret and with a certificate against the test kit, and calls Graph as the app", async () => {
+		const { code, stdout, stderr } = await runExample(exampleDir);
 		expect(stderr).toBe("");
 		expect(code).toBe(0);
 		expect(stdout).toMatch(
-			/App signed in with a secret: roles User\.Read\.All, token valid for (59|60) min\./,
+			/App signed in with a secret: roles User\.Read\.All, token valid for (59|60) min\.\n {2}GET \/users: adele@contoso\.test\n/,
 		);
 		expect(stdout).toMatch(
-			/App signed in with a certificate: roles Mail\.Read, token valid for (59|60) min\./,
+			/App signed in with a certificate: roles User\.Read\.All, Mail\.Read, token valid for (59|60) min\.\n {2}GET \/users: adele@contoso\.test\n/,
 		);
 	});
 });

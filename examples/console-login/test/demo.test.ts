@@ -2,16 +2,15 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type NodeRun, runTypeScript } from "@o365/testkit";
+import { runExample } from "@o365/example-support/test";
+import type { NodeRun } from "@o365/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 
 const exampleDir = fileURLToPath(new URL("..", import.meta.url));
 
 /** Runs the demo as `pnpm demo` does, in a fresh process, and collects what it prints. */
 function runDemo(tokenPath: string): Promise<NodeRun> {
-	const env: NodeJS.ProcessEnv = { ...process.env, O365_TOKEN_PATH: tokenPath };
-	delete env.O365_CLIENT_ID;
-	return runTypeScript("src/main.ts", [], { cwd: exampleDir, env });
+	return runExample(exampleDir, { O365_TOKEN_PATH: tokenPath });
 }
 
 describe("pnpm demo (console sign-in against the fake identity platform)", () => {

