@@ -1,3 +1,3 @@
 export { type CiServer, type CiServerName, startCiServer } from "./ci-server.js";
-export { exampleBaseEnv, runExample } from "./run-example.js";
+export { EXAMPLE_COMMAND, exampleBaseEnv, runExample } from "./run-example.js";
 export { startInTerminal, type Terminal, type TerminalOptions } from "./terminal.js";

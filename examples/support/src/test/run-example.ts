@@ -17,3 +17,14 @@ export function exampleBaseEnv(): NodeJS.ProcessEnv {
 	}
 	return env;
 }
+
+/** The command `runExample` runs, for {@link startInTerminal}: the example with the egress guard. */
+export const EXAMPLE_COMMAND: readonly string[] = [
+	process.execPath,
+	"--conditions=@o365/source",
+	"--import",
+	"tsx",
+	"--import",
+	"@o365/testkit/guard-process",
+	"src/main.ts",
+];
