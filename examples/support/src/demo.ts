@@ -5,7 +5,13 @@
  */
 import { type AccountOptions, type ConsentHandler, type Credentials, MSGraphProtocol } from "@o365/core";
 import { type ExampleEnv, readExampleEnv } from "./env.js";
-import { DEMO_APP, DEMO_TENANT_ID, type StartTestKitOptions, startTestKit, type TestKit } from "./test-kit.js";
+import {
+	DEMO_APP,
+	DEMO_TENANT_ID,
+	type StartTestKitOptions,
+	startTestKit,
+	type TestKit,
+} from "./test-kit.js";
 
 export interface Demo {
 	readonly env: ExampleEnv;
@@ -34,7 +40,9 @@ export async function startDemo(
 				...(env.tenantId === undefined ? {} : { tenantId: env.tenantId }),
 				...(env.redirectUri === undefined ? {} : { redirectUri: env.redirectUri }),
 				...(env.authorityConfig ?? {}),
-				...(env.graphUrl === undefined ? {} : { protocol: new MSGraphProtocol({ protocolUrl: env.graphUrl }) }),
+				...(env.graphUrl === undefined
+					? {}
+					: { protocol: new MSGraphProtocol({ protocolUrl: env.graphUrl }) }),
 			},
 			testKit: undefined,
 			handleConsent: undefined,

@@ -10,4 +10,4 @@ export {
 	type TestKit,
 	testKitEnv,
 } from "./test-kit.js";
-export { type GraphUser, printSignedInUser, signInUser, USER_SCOPES } from "./user.js";
+export { type GraphUser, printSignedInUser, showUserWithBackend, signInUser, USER_SCOPES } from "./user.js";

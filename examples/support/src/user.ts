@@ -1,5 +1,6 @@
 /** Signing the user in (unless a stored token does) and showing who signed in, from GET /me. */
-import type { Account, AuthenticateOptions } from "@o365/core";
+import { Account, type AuthenticateOptions, AuthenticationError, type TokenBackend } from "@o365/core";
+import type { Demo } from "./demo.js";
 
 export const USER_SCOPES = ["basic"] as const;
 
@@ -26,4 +27,26 @@ export async function printSignedInUser(account: Account, how = ""): Promise<Gra
 	const me = (await (await account.con.get("me")).json()) as GraphUser;
 	console.log(`Signed in${how ? ` ${how}` : ""} as ${me.displayName} <${me.userPrincipalName}>.`);
 	return me;
+}
+
+/**
+ * What every backend example does with its backend: signs the demo user in on the console (the
+ * test kit's browser consents offline) unless the backend holds a token, shows GET /me, and says
+ * where the token is.
+ */
+export async function showUserWithBackend(
+	demo: Demo,
+	tokenBackend: TokenBackend,
+	storedIn: string,
+): Promise<Account> {
+	const account = new Account(demo.credentials, { ...demo.accountOptions, tokenBackend });
+	const how = await signInUser(account, demo.handleConsent ? { handleConsent: demo.handleConsent } : {});
+	if (how === undefined)
+		throw new AuthenticationError(
+			"authorization_denied",
+			"the sign-in was aborted; run again and paste the URL the browser ended on.",
+		);
+	await printSignedInUser(account, how);
+	console.log(`Token stored in ${storedIn}.`);
+	return account;
 }

@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
 
 export type CiServerName = "postgres" | "redis" | "moto" | "firestore" | "radosgw";
 
@@ -55,5 +56,24 @@ export function startCiServer(name: CiServerName, required: readonly string[]): 
 		stop: () => {
 			execFileSync(script, ["stop", ...(dir === undefined ? [] : [dir])], { stdio: "ignore" });
 		},
+	};
+}
+
+declare module "vitest" {
+	export interface ProvidedContext {
+		/** The `O365_TEST_*` variables of the server {@link ciServerSetup} started or found. */
+		ciServerEnv: Record<string, string>;
+	}
+}
+
+/** A vitest `globalSetup` that provides the server's variables (`inject("ciServerEnv")`) and stops it after. */
+export function ciServerSetup(
+	name: CiServerName,
+	required: readonly string[],
+): (project: TestProject) => () => void {
+	return (project) => {
+		const server = startCiServer(name, required);
+		project.provide("ciServerEnv", server.env);
+		return server.stop;
 	};
 }

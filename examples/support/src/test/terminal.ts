@@ -67,11 +67,16 @@ export function startInTerminal(command: readonly string[], options: TerminalOpt
 					const match = new RegExp(pattern.source, pattern.flags.replace("g", "")).exec(output.slice(from));
 					if (match) return done(() => resolve(match));
 					if (ended) {
-						done(() => reject(new Error(`The command ended before printing ${pattern}. It printed:\n${output}`)));
+						done(() =>
+							reject(new Error(`The command ended before printing ${pattern}. It printed:\n${output}`)),
+						);
 					}
 				};
 				const timer = setTimeout(
-					() => done(() => reject(new Error(`No ${pattern} within ${timeoutMs} ms. The terminal shows:\n${output}`))),
+					() =>
+						done(() =>
+							reject(new Error(`No ${pattern} within ${timeoutMs} ms. The terminal shows:\n${output}`)),
+						),
 					timeoutMs,
 				);
 				const done = (settle: () => void) => {
