@@ -41,6 +41,8 @@ export interface StartTestKitOptions {
 export interface TestKit {
 	readonly idp: FakeIdentityPlatform;
 	readonly graph: FakeGraph;
+	/** The demo app's client id ({@link DEMO_APP}). */
+	readonly clientId: string;
 	/** The Account options (authority, metadata, Graph URL) that reach the fakes and nothing else. */
 	accountOptions(): FakeMsalConfig & { protocol: MSGraphProtocol };
 	close(): Promise<void>;
@@ -65,6 +67,7 @@ export async function startTestKit(options: StartTestKitOptions = {}): Promise<T
 	return {
 		idp,
 		graph,
+		clientId: DEMO_APP.clientId,
 		accountOptions: () => ({
 			...idp.msalConfig(),
 			protocol: new MSGraphProtocol({ protocolUrl: `${graph.origin}/` }),
