@@ -9,7 +9,13 @@
  */
 
 import { Account, type AccountOptions } from "@o365/core";
-import { printSignedInUser, readExampleEnv, runMain, startTestKit, type TestKit } from "@o365/example-support";
+import {
+	printSignedInUser,
+	readExampleEnv,
+	runMain,
+	startTestKit,
+	type TestKit,
+} from "@o365/example-support";
 
 const WHY_NOT = [
 	"Warning: the password flow is legacy. The user's password passes through this app, multi-factor",

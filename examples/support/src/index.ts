@@ -1,3 +1,4 @@
+export { cancelOnCtrlC } from "./cancel-on-ctrl-c.js";
 export { type Demo, startDemo } from "./demo.js";
 export { type AuthorityConfig, type ExampleEnv, readExampleEnv, requireEnv } from "./env.js";
 export { runMain } from "./run-main.js";
