@@ -32,12 +32,12 @@ export async function printSignedInUser(account: Account, how = ""): Promise<Gra
 /**
  * What every backend example does with its backend: signs the demo user in on the console (the
  * test kit's browser consents offline) unless the backend holds a token, shows GET /me, and says
- * where the token is.
+ * where the token is (`storedIn`, or a function for what is known only after the save).
  */
 export async function showUserWithBackend(
 	demo: Demo,
 	tokenBackend: TokenBackend,
-	storedIn: string,
+	storedIn: string | (() => string),
 ): Promise<Account> {
 	const account = new Account(demo.credentials, { ...demo.accountOptions, tokenBackend });
 	const how = await signInUser(account, demo.handleConsent ? { handleConsent: demo.handleConsent } : {});
@@ -47,6 +47,6 @@ export async function showUserWithBackend(
 			"the sign-in was aborted; run again and paste the URL the browser ended on.",
 		);
 	await printSignedInUser(account, how);
-	console.log(`Token stored in ${storedIn}.`);
+	console.log(`Token stored in ${typeof storedIn === "string" ? storedIn : storedIn()}.`);
 	return account;
 }

@@ -3,7 +3,7 @@ import { expectNoValueAnywhere, expectO365Error } from "@o365/backend-test-suite
 import { runTypeScript } from "@o365/testkit";
 import { describe, expect, it } from "vitest";
 import { BitwardenSecretsManagerBackend } from "../src/index.js";
-import { type FakeAccessToken, makeAccessToken } from "./fake-bitwarden-server.js";
+import { type FakeAccessToken, makeAccessToken } from "../src/testing/fake-bitwarden-server.js";
 import { useFakeBitwarden } from "./fake-server-fixture.js";
 
 const fake = useFakeBitwarden();

@@ -1,6 +1,6 @@
 import { testTokenBackend } from "@o365/backend-test-suite";
 import { BitwardenSecretsManagerBackend } from "../src/index.js";
-import { makeAccessToken } from "./fake-bitwarden-server.js";
+import { makeAccessToken } from "../src/testing/fake-bitwarden-server.js";
 import { useFakeBitwarden } from "./fake-server-fixture.js";
 
 const fake = useFakeBitwarden();

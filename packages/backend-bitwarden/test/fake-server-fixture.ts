@@ -5,7 +5,7 @@ import {
 	type FakeBitwardenServer,
 	makeAccessToken,
 	startFakeBitwardenServer,
-} from "./fake-bitwarden-server.js";
+} from "../src/testing/fake-bitwarden-server.js";
 
 /** A fake Bitwarden server for the file's tests, with one machine account and one empty secret. */
 export interface FakeBitwarden {

@@ -2,7 +2,7 @@ import { BitwardenClient } from "@bitwarden/sdk-napi";
 import { expectO365Error } from "@o365/backend-test-suite";
 import { describe, expect, it } from "vitest";
 import { BitwardenSecretsManagerBackend } from "../src/index.js";
-import { makeAccessToken, startFakeBitwardenServer } from "./fake-bitwarden-server.js";
+import { makeAccessToken, startFakeBitwardenServer } from "../src/testing/fake-bitwarden-server.js";
 import { useFakeBitwarden } from "./fake-server-fixture.js";
 
 const fake = useFakeBitwarden();

@@ -1,7 +1,8 @@
-// A FAKE Bitwarden Secrets Manager server, for tests only: no real server runs offline. It speaks
+// A FAKE Bitwarden Secrets Manager server, for tests and offline demos only (no real server runs
+// offline), shipped as `@o365/backend-bitwarden/testing`; never point production at it. It speaks
 // enough of the real API for the real `@bitwarden/sdk-napi` 1.0.0 to log in with a machine
 // account's access token and to create, get, update, list and delete secrets
-// (../../../shared/spec/real-servers.md §4 and appendix A). It implements the parts the SDK checks:
+// (../../../../shared/spec/real-servers.md §4 and appendix A). It implements the parts the SDK checks:
 // the access-token key derivation and the EncString (type 2) the organization key travels in.
 // The SDK encrypts key, value and note itself, so the fake only stores the strings it is sent.
 

@@ -1,0 +1,3 @@
+import { exampleProject } from "@o365/example-support/vitest";
+
+export default exampleProject();
