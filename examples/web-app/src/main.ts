@@ -9,13 +9,14 @@
 import { DEMO_USERS } from "./identity.js";
 import { startWebApp } from "./server.js";
 
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 	const app = await startWebApp({ env, port: Number(env.PORT || 3000) });
-	console.log(`Web app listening on ${app.url}`);
 	if (app.identity.fake) {
 		console.log(`Identity platform: the test kit's fake at ${app.identity.fake.idp.origin}; sign in as`);
 		for (const user of DEMO_USERS) console.log(`  ${user.username} (password: ${user.password})`);
 	}
+	// Last: a script waiting for this line has everything above it.
+	console.log(`Web app listening on ${app.url}`);
 	const stop = () => {
 		app.close().then(
 			() => process.exit(0),
