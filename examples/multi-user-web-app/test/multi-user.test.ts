@@ -42,7 +42,9 @@ async function signIn(user: { username: string; password: string }): Promise<Pag
 	await page.fill("#username", user.username);
 	await page.fill("#password", user.password);
 	await page.click("#accept");
-	await page.waitForSelector("#display-name");
+	await page.waitForSelector("#display-name, #error-title");
+	if (await page.$("#error-title"))
+		expect.fail(`sign-in ended on an error page: ${await page.textContent("body")}`);
 	return page;
 }
 

@@ -5,7 +5,7 @@
  *   the browser to the identity platform with `response_mode=query`.
  * - `/callback` takes the flow out of the session (one use), redeems the code, stores the user's tokens in
  *   the user's own token location, then regenerates the session (a new id: no session fixation).
- * - `/` asks Graph `GET /me` with the signed-in user's token; `/logout` forgets the session and the tokens.
+ * - `/` asks Graph `GET /me` with the signed-in user's token; `POST /logout` forgets the session and the tokens.
  */
 import { randomBytes } from "node:crypto";
 import {
@@ -19,7 +19,7 @@ import {
 } from "@o365/core";
 import express, { type NextFunction, type Request, type Response } from "express";
 import session from "express-session";
-import { errorPage, signedInPage, signedOutPage } from "./pages.js";
+import { errorPage, signedInPage, signedOutPage, signOutPage } from "./pages.js";
 import type { UserTokenStore } from "./user-tokens.js";
 
 declare module "express-session" {
@@ -184,7 +184,13 @@ export function createWebApp(options: WebAppOptions): express.Express {
 		res.redirect("/");
 	});
 
-	app.get("/logout", async (req, res) => {
+	// A POST from the page's own form: a SameSite=Lax cookie is not sent on another site's POST, so no other
+	// site can sign the user out. GET shows the button.
+	app.get("/logout", (_req, res) => {
+		res.type("html").send(signOutPage());
+	});
+
+	app.post("/logout", async (req, res) => {
 		const userKey = req.session.userKey;
 		if (userKey !== undefined) {
 			accounts.delete(userKey);
@@ -192,7 +198,7 @@ export function createWebApp(options: WebAppOptions): express.Express {
 		}
 		await promisify((done) => req.session.destroy(done));
 		res.clearCookie("o365.sid");
-		res.redirect("/");
+		res.redirect(303, "/");
 	});
 
 	app.use((_req, res) => {

@@ -28,8 +28,15 @@ export function signedInPage(me: { displayName: string; userPrincipalName: strin
 		`<h1>o365 web app</h1>
 <p>Signed in as <strong id="display-name">${escapeHtml(me.displayName)}</strong>
 (<span id="upn">${escapeHtml(me.userPrincipalName)}</span>), from <code>GET /me</code>.</p>
-<p><a id="sign-out" href="/logout">Sign out</a></p>`,
+${SIGN_OUT_FORM}`,
 	);
+}
+
+const SIGN_OUT_FORM =
+	'<form method="POST" action="/logout"><button id="sign-out" type="submit">Sign out</button></form>';
+
+export function signOutPage(): string {
+	return layout("Sign out", `<h1>Sign out</h1><p>Sign out of the o365 web app?</p>${SIGN_OUT_FORM}`);
 }
 
 /** An error the user can act on: what happened and a way back. Never a stack trace. */

@@ -42,6 +42,13 @@ async function openSignInForm(page: Page): Promise<void> {
 	expect(new URL(page.url()).origin).toBe(idp().origin);
 }
 
+/** Waits for the page after sign-in; fails with the app's error page when that is what came. */
+async function expectSignedIn(page: Page): Promise<void> {
+	await page.waitForSelector("#display-name, #error-title");
+	const error = await page.$("#error-title");
+	if (error) expect.fail(`sign-in ended on an error page: ${await page.textContent("body")}`);
+}
+
 describe("the web app in headless Chromium (app on localhost, identity platform on 127.0.0.1)", () => {
 	it("runs the app and the identity platform on different sites", () => {
 		expect(new URL(app.url).hostname).toBe("localhost");
@@ -73,7 +80,7 @@ describe("the web app in headless Chromium (app on localhost, identity platform 
 		});
 		await page.fill("#password", ADELE.password);
 		await page.click("#accept");
-		await page.waitForSelector("#display-name");
+		await expectSignedIn(page);
 		expect(page.url()).toBe(`${app.url}/`);
 		expect(await page.textContent("#display-name")).toBe(ADELE.name);
 		expect(await page.textContent("#upn")).toBe(ADELE.username);
@@ -95,6 +102,11 @@ describe("the web app in headless Chromium (app on localhost, identity platform 
 		await page.goto(app.url);
 		expect(await page.textContent("#display-name")).toBe(ADELE.name);
 
+		// a link (GET) to /logout signs nobody out: it shows the button, which POSTs
+		await page.goto(`${app.url}/logout`);
+		await page.goto(app.url);
+		expect(await page.textContent("#display-name")).toBe(ADELE.name);
+		await page.goto(`${app.url}/logout`);
 		await page.click("#sign-out");
 		await page.waitForSelector("#sign-in");
 		expect(await page.context().cookies(app.url)).toEqual([]);
