@@ -126,6 +126,14 @@ describe("the web app in headless Chromium (app on localhost, identity platform 
 		expect(idp().tokenRequests("authorization_code")).toHaveLength(redeemed);
 		await screenshot(page, OUTPUT, "6-forged-state");
 
+		// the forged callback used up this browser's sign-in: finishing it now is refused too
+		await page.goBack();
+		await page.fill("#username", ADELE.username);
+		await page.fill("#password", ADELE.password);
+		await page.click("#accept");
+		await page.waitForSelector("#display-name, #error-title");
+		expect(await page.textContent("#error-title")).toBe("No sign-in in progress");
+
 		// and without any sign-in started in this browser
 		const fresh = await newPage();
 		const noFlow = await fresh.goto(`${app.url}/callback?code=x&state=forged`);
