@@ -79,8 +79,13 @@ describe("the web app in headless Chromium (app on localhost, identity platform 
 			if (request.url().startsWith(`${app.url}/callback`)) callbacks.push(request.url());
 		});
 		await page.fill("#password", ADELE.password);
-		await page.click("#accept");
+		const [callback] = await Promise.all([
+			page.waitForRequest((request) => request.url().startsWith(`${app.url}/callback`)),
+			page.click("#accept"),
+		]);
 		await expectSignedIn(page);
+		// the browser sent the session cookie with the identity platform's cross-site top-level GET
+		expect((await callback.allHeaders()).cookie).toContain(`o365.sid=${sessionBefore?.value}`);
 		expect(page.url()).toBe(`${app.url}/`);
 		expect(await page.textContent("#display-name")).toBe(ADELE.name);
 		expect(await page.textContent("#upn")).toBe(ADELE.username);
@@ -157,6 +162,27 @@ describe("the web app in headless Chromium (app on localhost, identity platform 
 		await screenshot(page, OUTPUT, "7-declined");
 		await page.goto(app.url);
 		expect(await page.$("#sign-in")).not.toBeNull();
+	});
+
+	it("shows why the app uses response_mode=query: the Lax session cookie does not come with a form_post", async () => {
+		const page = await newPage();
+		await openSignInForm(page);
+		// the same sign-in, had the app asked for form_post: the identity platform's page POSTs to /callback
+		const formPost = new URL(page.url());
+		formPost.searchParams.set("response_mode", "form_post");
+		await page.goto(formPost.toString());
+		await page.fill("#username", ADELE.username);
+		await page.fill("#password", ADELE.password);
+		const [post] = await Promise.all([
+			page.waitForRequest(
+				(request) => request.method() === "POST" && request.url().startsWith(`${app.url}/callback`),
+			),
+			page.click("#accept"),
+		]);
+		expect(new URLSearchParams(post.postData() ?? "").get("code")).toBeTruthy();
+		const [cookie] = await page.context().cookies(app.url);
+		expect(cookie?.name).toBe("o365.sid");
+		expect((await post.allHeaders()).cookie).toBeUndefined();
 	});
 
 	it("made no request off loopback", () => {
