@@ -2,7 +2,7 @@
  * Who signs users in: the real Microsoft identity platform when O365_CLIENT_ID is set, else the test kit's
  * fake identity platform and fake Graph, started in this process (offline).
  */
-import { type AccountOptions, type Credentials, MSGraphProtocol } from "@o365/core";
+import { type AccountOptions, ConfigurationError, type Credentials, MSGraphProtocol } from "@o365/core";
 import {
 	type FakeGraph,
 	type FakeIdentityPlatform,
@@ -35,7 +35,8 @@ export async function setUpIdentity(env: NodeJS.ProcessEnv, defaultRedirectUri: 
 	if (clientId) {
 		const secret = env.O365_CLIENT_SECRET;
 		if (!secret) {
-			throw new Error(
+			throw new ConfigurationError(
+				"invalid_credentials",
 				"O365_CLIENT_SECRET is not set: a web app is a confidential client; add a client secret to the app registration and set it.",
 			);
 		}
