@@ -13,7 +13,10 @@ const SECRETS = ["o365-example/tokens/default", "o365-example/tokens/default.lea
 
 describe("backend-aws-secrets example (a real moto server)", () => {
 	// The SDK warns on stderr that its 2027 releases need Node 22; true, but not this test's subject.
-	const env = { ...inject("ciServerEnv"), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+	const env: Record<string, string> = {
+		...inject("ciServerEnv"),
+		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+	};
 	const client = new SecretsManagerClient({
 		endpoint: env.O365_TEST_MOTO_ENDPOINT,
 		region: "us-east-1",
