@@ -1,0 +1,74 @@
+/**
+ * Loopback sign-in: the authorization code flow with PKCE, redirected to a local server on
+ * 127.0.0.1 (Entra's `http://localhost:<port>` rule for native apps). Ours, not msal-node's
+ * `acquireTokenInteractive`, which has no timeout or cancel and may leave msal-node (see
+ * login-ux-and-cli.md §0): this one stops on abort and after `timeoutMs`, and its server closes
+ * on every outcome.
+ */
+
+import type { BrowserOpener } from "../account.js";
+import type { Connection } from "../connection.js";
+import { AuthenticationError } from "../errors.js";
+import { raceSignal } from "../utils/abort.js";
+import { Deadline } from "../utils/deadline.js";
+import { openSystemBrowser } from "./browser-opener.js";
+import { DEFAULT_SUCCESS_PAGE, defaultErrorPage } from "./loopback-pages.js";
+import { startLoopbackServer } from "./loopback-server.js";
+
+export interface LoopbackSignInOptions {
+	/** Scopes, already expanded and prefixed. */
+	scopes: string[];
+	/** `undefined`: the platform's opener; `null`: print the URL only. */
+	openBrowser: BrowserOpener | null | undefined;
+	port: number;
+	successPage: string | undefined;
+	errorPage: ((error: { error: string; description: string }) => string) | undefined;
+	signal: AbortSignal | undefined;
+	timeoutMs: number;
+	output: NodeJS.WritableStream | null;
+}
+
+export async function signInWithLoopback(con: Connection, options: LoopbackSignInOptions): Promise<boolean> {
+	const deadline = new Deadline(options.signal, options.timeoutMs);
+	const { signal } = deadline;
+	let server: Awaited<ReturnType<typeof startLoopbackServer>> | undefined;
+	try {
+		server = await startLoopbackServer({
+			port: options.port,
+			successPage: options.successPage ?? DEFAULT_SUCCESS_PAGE,
+			errorPage: options.errorPage ?? defaultErrorPage,
+		});
+		const { url, flow } = await con.getAuthorizationUrl(options.scopes, { redirectUri: server.redirectUri });
+		const redirected = server.waitForRedirect(flow.state, signal);
+		redirected.catch(() => {}); // observed below; a browser that answers before we wait must not be unhandled
+		const opener = options.openBrowser === undefined ? openSystemBrowser : options.openBrowser;
+		let opened = false;
+		if (opener !== null) {
+			try {
+				opened = (await raceSignal(Promise.resolve(opener(url, { signal })), signal)) !== false;
+			} catch (error) {
+				if (signal.aborted) throw error;
+				opened = false; // a failing opener is a browser that did not open: the URL is printed
+			}
+		}
+		if (!opened) options.output?.write(`To sign in, open this URL in a browser:\n${url}\n`);
+		const redirect = await redirected;
+		try {
+			await con.requestToken(redirect.url, { flow, signal });
+		} catch (error) {
+			const said = error instanceof AuthenticationError ? error.providerError : {};
+			redirect.finish({
+				error: said.error ?? (error instanceof AuthenticationError ? error.code : "sign_in_failed"),
+				description: said.errorDescription ?? (error instanceof Error ? error.message : ""),
+			});
+			throw error;
+		}
+		redirect.finish();
+		return true;
+	} catch (error) {
+		throw deadline.explain(error, "no sign-in came back to the loopback redirect");
+	} finally {
+		deadline.dispose();
+		await server?.close();
+	}
+}
