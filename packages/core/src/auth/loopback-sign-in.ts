@@ -9,7 +9,6 @@
 import type { BrowserOpener } from "../account.js";
 import type { Connection } from "../connection.js";
 import { AuthenticationError } from "../errors.js";
-import { raceSignal } from "../utils/abort.js";
 import { Deadline } from "../utils/deadline.js";
 import { openSystemBrowser } from "./browser-opener.js";
 import { DEFAULT_SUCCESS_PAGE, defaultErrorPage } from "./loopback-pages.js";
@@ -42,17 +41,25 @@ export async function signInWithLoopback(con: Connection, options: LoopbackSignI
 		const redirected = server.waitForRedirect(flow.state, signal);
 		redirected.catch(() => {}); // observed below; a browser that answers before we wait must not be unhandled
 		const opener = options.openBrowser === undefined ? openSystemBrowser : options.openBrowser;
-		let opened = false;
-		if (opener !== null) {
-			try {
-				opened = (await raceSignal(Promise.resolve(opener(url, { signal })), signal)) !== false;
-			} catch (error) {
-				if (signal.aborted) throw error;
-				opened = false; // a failing opener is a browser that did not open: the URL is printed
+		let arrived = false;
+		// Not awaited before the redirect: an opener may resolve only once its browser has been
+		// answered, and the answer waits for the code's redemption below.
+		const opening =
+			opener === null
+				? Promise.resolve(false)
+				: Promise.resolve()
+						.then(() => opener(url, { signal }))
+						.then(
+							(answer) => answer !== false,
+							() => false, // a failing opener is a browser that did not open: the URL is printed
+						);
+		void opening.then((opened) => {
+			if (!opened && !arrived && !signal.aborted) {
+				options.output?.write(`To sign in, open this URL in a browser:\n${url}\n`);
 			}
-		}
-		if (!opened) options.output?.write(`To sign in, open this URL in a browser:\n${url}\n`);
+		});
 		const redirect = await redirected;
+		arrived = true;
 		try {
 			await con.requestToken(redirect.url, { flow, signal });
 		} catch (error) {
