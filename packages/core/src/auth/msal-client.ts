@@ -16,6 +16,7 @@ import type { TokenBackend } from "../backend/token-backend.js";
 import { AuthenticationError, type O365ErrorCode } from "../errors.js";
 import type { LogLevel, SafeLogger } from "../logging/logger.js";
 import { raceSignal } from "../utils/abort.js";
+import { rememberSecret } from "../utils/known-secrets.js";
 import type { ClientCredential } from "./credentials.js";
 import { fetchNetworkClient } from "./fetch-network-client.js";
 
@@ -269,6 +270,7 @@ export class MsalClient {
 				false,
 			);
 		}
+		rememberSecret(device_code); // it redeems the user's tokens: redacted wherever it might be echoed
 		const seconds = (value: unknown, fallback: number) =>
 			Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) : fallback;
 		return {
