@@ -1,4 +1,5 @@
 import type { AuthorizationFlow, RedirectResponse } from "./auth/authorization-flow.js";
+import type { BrowserOpener } from "./auth/browser-opener.js";
 import { type ConsentHandler, consoleConsent, warnAboutNativeClient } from "./auth/console-consent.js";
 import type { Credentials } from "./auth/credentials.js";
 import type { DeviceCodeInfo } from "./auth/device-code.js";
@@ -52,16 +53,6 @@ const readAccountOptions = optionsReader<AccountOptions>(
 
 /** How `authenticate()` signs a user in. */
 export type SignInMethod = "console" | "deviceCode" | "loopback";
-
-/**
- * Opens `url` in a browser. Resolves `false` when no browser could be opened (the URL is then
- * printed); anything else means it was launched. Must not wait for the browser to exit.
- */
-export type BrowserOpener = (
-	url: string,
-	options: { signal: AbortSignal },
-) => // biome-ignore lint/suspicious/noConfusingVoidType: an opener returning Promise<void> (msal-node style, the test kit's) counts as opened
-Promise<boolean | undefined | void> | boolean | undefined;
 
 export interface AuthenticateOptions {
 	/**

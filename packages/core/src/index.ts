@@ -4,11 +4,11 @@ export {
 	Account,
 	type AccountOptions,
 	type AuthenticateOptions,
-	type BrowserOpener,
 	type ProtocolClass,
 	type SignInMethod,
 } from "./account.js";
 export type { AuthorizationFlow, RedirectResponse } from "./auth/authorization-flow.js";
+export type { BrowserOpener } from "./auth/browser-opener.js";
 export { type ConsentHandler, type ConsoleConsentOptions, consoleConsent } from "./auth/console-consent.js";
 export type { AuthFlowType, CertificateCredential, Credentials } from "./auth/credentials.js";
 export type { DeviceCodeInfo } from "./auth/device-code.js";

@@ -216,6 +216,28 @@ describe("authenticate({ method: 'loopback' })", () => {
 		}
 	});
 
+	it("falls back to printing the URL when the platform's opener is missing (default openBrowser)", async () => {
+		const path = process.env.PATH;
+		process.env.PATH = ""; // no xdg-open / open / cmd to find: the default opener resolves false
+		try {
+			const output = new PassThrough();
+			let printed = "";
+			const url = new Promise<string>((resolve) => {
+				output.on("data", (chunk: Buffer) => {
+					printed += chunk.toString();
+					const match = /https?:\/\/\S+authorize\S+/.exec(printed);
+					if (match) resolve(match[0]);
+				});
+			});
+			const signingIn = account().authenticate({ scopes: "basic", method: "loopback", output });
+			await get(await platform().browser.signIn(await url));
+			expect(await signingIn).toBe(true);
+			expect(printed).toContain("To sign in, open this URL in a browser:");
+		} finally {
+			process.env.PATH = path;
+		}
+	});
+
 	it("refuses a port already in use with a typed error", async () => {
 		const busy = createServer();
 		await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));

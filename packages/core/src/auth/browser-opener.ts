@@ -5,6 +5,16 @@
  * (no opener installed, no display), so that the URL gets printed instead.
  */
 
+/**
+ * Opens `url` in a browser. Resolves `false` when no browser could be opened (the URL is then
+ * printed); anything else means it was launched. Must not wait for the browser to exit.
+ */
+export type BrowserOpener = (
+	url: string,
+	options: { signal: AbortSignal },
+) => // biome-ignore lint/suspicious/noConfusingVoidType: an opener returning Promise<void> (msal-node style, the test kit's) counts as opened
+Promise<boolean | undefined | void> | boolean | undefined;
+
 /** How long an opener that is still running counts as having worked, in milliseconds. */
 const STARTED_AFTER_MS = 1000;
 

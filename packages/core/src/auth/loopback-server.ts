@@ -84,6 +84,10 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
 		redirectUri,
 		waitForRedirect: (state, signal) =>
 			new Promise<LoopbackRedirect>((resolve, reject) => {
+				if (signal.aborted) {
+					reject(signal.reason);
+					return;
+				}
 				const onAbort = () => reject(signal.reason);
 				signal.addEventListener("abort", onAbort, { once: true });
 				deliver = (request, response) => {

@@ -6,13 +6,24 @@
  * on every outcome.
  */
 
-import type { BrowserOpener } from "../account.js";
-import type { Connection } from "../connection.js";
 import { AuthenticationError } from "../errors.js";
 import { Deadline } from "../utils/deadline.js";
-import { openSystemBrowser } from "./browser-opener.js";
+import type { AuthorizationFlow } from "./authorization-flow.js";
+import { type BrowserOpener, openSystemBrowser } from "./browser-opener.js";
 import { DEFAULT_SUCCESS_PAGE, defaultErrorPage } from "./loopback-pages.js";
 import { startLoopbackServer } from "./loopback-server.js";
+
+/** The two steps of a code sign-in this flow needs (a Connection). */
+export interface CodeSignIn {
+	getAuthorizationUrl(
+		scopes: string[],
+		options: { redirectUri: string },
+	): Promise<{ url: string; flow: AuthorizationFlow }>;
+	requestToken(
+		redirected: string,
+		options: { flow: AuthorizationFlow; signal: AbortSignal },
+	): Promise<boolean>;
+}
 
 export interface LoopbackSignInOptions {
 	/** Scopes, already expanded and prefixed. */
@@ -27,7 +38,7 @@ export interface LoopbackSignInOptions {
 	output: NodeJS.WritableStream | null;
 }
 
-export async function signInWithLoopback(con: Connection, options: LoopbackSignInOptions): Promise<boolean> {
+export async function signInWithLoopback(con: CodeSignIn, options: LoopbackSignInOptions): Promise<boolean> {
 	const deadline = new Deadline(options.signal, options.timeoutMs);
 	const { signal } = deadline;
 	let server: Awaited<ReturnType<typeof startLoopbackServer>> | undefined;
