@@ -1,11 +1,16 @@
 import { PassThrough } from "node:stream";
 import { inspect } from "node:util";
 import { Account, type DeviceCodeInfo, MemoryTokenBackend } from "@o365/core";
+import { createTestCertificate } from "@o365/testkit";
 import { describe, expect, it, vi } from "vitest";
 import { PUBLIC_APP, useFakePlatform, WEB_APP } from "./helpers/fake-platform.js";
 
 const GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-const platform = useFakePlatform({ deviceCodeInterval: 0.05 });
+const certificate = createTestCertificate({ subject: "o365-device-code-tests" });
+const platform = useFakePlatform({
+	deviceCodeInterval: 0.05,
+	clients: [{ clientId: "cert-web-app", certificates: [{ certificate: certificate.certificate }] }],
+});
 
 function account(kind: "public" | "authorization" = "public", backend = new MemoryTokenBackend()) {
 	const idp = platform();
@@ -50,6 +55,39 @@ describe("authenticate({ method: 'deviceCode' })", () => {
 			}
 		},
 	);
+
+	it("authenticates a certificate app's polls with client assertions msal-node signs", async () => {
+		const idp = platform();
+		const certApp = new Account(
+			["cert-web-app", { thumbprint: certificate.thumbprintSha256, privateKey: certificate.privateKey }],
+			{ tenantId: idp.tenantId, ...idp.msalConfig() },
+		);
+		const before = polls();
+		let approved = false;
+		await certApp.authenticate({
+			scopes: "basic",
+			method: "deviceCode",
+			onDeviceCode: (info) => {
+				// approved after the first poll, so both a refused and an accepted poll are authenticated
+				void vi
+					.waitFor(() => expect(polls()).toBeGreaterThan(before))
+					.then(() => {
+						approved = true;
+						idp.approveDeviceCode(info.userCode);
+					});
+			},
+		});
+		expect(approved).toBe(true);
+		const mine = idp.tokenRequests(GRANT).slice(before);
+		expect(mine.length).toBeGreaterThanOrEqual(2);
+		for (const poll of mine) {
+			expect(poll.form.client_assertion_type).toBe("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+			expect(poll.clientAssertionHeader).toMatchObject({ alg: "PS256" });
+			expect(poll.form).not.toHaveProperty("redirect_uri");
+			expect(poll.form).not.toHaveProperty("code");
+		}
+		expect(certApp.username).toBe("adele@contoso.test");
+	});
 
 	it("gives onDeviceCode the code, the URL, the expiry, the interval and a one-line message", async () => {
 		let info: DeviceCodeInfo | undefined;
