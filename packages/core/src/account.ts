@@ -80,7 +80,10 @@ export interface AuthenticateOptions {
 	redirectUri?: string;
 	/** Console only: shows the URL and returns the redirected URL, or `null` to abort. @default consoleConsent() */
 	handleConsent?: ConsentHandler;
-	/** Device code only: shows the code to the user. @default writes `info.message` to `output` */
+	/**
+	 * Device code only: shows the code to the user; awaited (when it returns a promise) before
+	 * polling starts, and a throw ends the sign-in. @default writes `info.message` to `output`
+	 */
 	onDeviceCode?: (info: DeviceCodeInfo) => void | Promise<void>;
 	/**
 	 * Loopback only: opens the sign-in URL; `null` never opens one. When it resolves `false` (or is

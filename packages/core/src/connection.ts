@@ -240,7 +240,9 @@ export class Connection {
 	 * Signs a user in with the device code flow (`public` and `authorization` flows): shows the
 	 * code through `onDeviceCode`, polls until the user answered, then stores the token like any
 	 * sign-in. `account.authenticate({ method: "deviceCode" })` is the usual way in; scopes are
-	 * sent as given (expand helpers with `protocol.getScopesFor`).
+	 * sent as given (expand helpers with `protocol.getScopesFor`). Rejects with
+	 * `authorization_denied` (declined), `consent_timeout` (the code expired, or `timeoutMs`
+	 * passed) or `aborted` (the poll in flight is cancelled; a cancel lands at once).
 	 */
 	async requestTokenByDeviceCode(
 		requestedScopes: string[],
