@@ -18,19 +18,21 @@ runMain(async () => {
 	try {
 		const account = new Account(demo.credentials, demo.accountOptions);
 		const kit = demo.testKit;
-		// Offline, the test kit's scripted browser plays the user on "another device" while we poll.
+		// Offline, the test kit's scripted browser plays the user on "another device" while we poll;
+		// if it fails, the wait stops at once instead of running into the timeout.
+		const browserFailed = new AbortController();
 		const onDeviceCode = kit
 			? (info: DeviceCodeInfo) => {
 					process.stderr.write(`${info.message}\n`);
 					kit.idp.browser.completeDeviceCode(info.userCode).catch((error: unknown) => {
-						process.stderr.write(`The test kit's browser failed: ${String(error)}\n`);
+						browserFailed.abort(error);
 					});
 				}
 			: undefined; // core's default prints the message (URL, code, expiry) to stderr
 		const signedIn = await account.authenticate({
 			scopes: [...USER_SCOPES],
 			method: "deviceCode",
-			signal: cancel.signal,
+			signal: AbortSignal.any([cancel.signal, browserFailed.signal]),
 			...(onDeviceCode ? { onDeviceCode } : {}),
 		});
 		if (signedIn) await printSignedInUser(account, "with a device code");
