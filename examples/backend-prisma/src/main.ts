@@ -2,8 +2,9 @@
  * Tokens in a database through your own Prisma client (@o365/backend-prisma), here SQLite with
  * better-sqlite3:
  *
- *   pnpm --filter @o365/example-backend-prisma generate    # prisma generate (once)
- *   pnpm --filter @o365/example-backend-prisma start       # against the test kit (offline)
+ *   pnpm --filter @o365/example-backend-prisma start     # against the test kit (offline)
+ *
+ * (`start` runs `prisma generate` first when the client in src/generated/ is missing or stale.)
  *
  * The database is O365_DATABASE_FILE (default ./.o365-demo/backend-prisma.db); its `o365_token`
  * table is created from the SQL the package ships. The token is the row with id `default`; the
