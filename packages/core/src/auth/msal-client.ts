@@ -12,6 +12,8 @@
 
 import { createRequire } from "node:module";
 import type * as Msal from "@azure/msal-node";
+import type { CacheDocument } from "../backend/cache-json.js";
+import { toMsalPythonKeys } from "../backend/msal-python-keys.js";
 import type { TokenBackend } from "../backend/token-backend.js";
 import { AuthenticationError, type O365ErrorCode } from "../errors.js";
 import type { LogLevel, SafeLogger } from "../logging/logger.js";
@@ -215,12 +217,18 @@ export class MsalClient {
 		const msal = loadMsal();
 		const config = this.#config;
 		const backend = config.tokenBackend;
+		// msal-node sees and writes the cache under MSAL Python's keys (see msal-python-keys.ts), so
+		// that python-o365 and this library share it without duplicates.
+		let handed: CacheDocument | undefined;
 		const cachePlugin: Msal.ICachePlugin = {
 			beforeCacheAccess: async (context) => {
-				context.tokenCache.deserialize(backend.serialize());
+				handed = toMsalPythonKeys(JSON.parse(backend.serialize()) as CacheDocument);
+				context.tokenCache.deserialize(JSON.stringify(handed));
 			},
 			afterCacheAccess: async (context) => {
-				if (context.cacheHasChanged) backend.deserialize(context.tokenCache.serialize(), { changed: true });
+				if (!context.cacheHasChanged) return;
+				const written = JSON.parse(context.tokenCache.serialize()) as CacheDocument;
+				backend.deserialize(JSON.stringify(toMsalPythonKeys(written, handed)), { changed: true });
 			},
 		};
 		const credential = config.credential;
