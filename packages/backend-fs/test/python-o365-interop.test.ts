@@ -52,6 +52,22 @@ function pythonSide(tokenFile: string, user: { username: string; password?: stri
 		});
 }
 
+/**
+ * Microsoft's cloud discovery answer for the public cloud, as msal-node gets it in production:
+ * it then caches `login.windows.net` where MSAL Python writes `login.microsoftonline.com`.
+ */
+const PUBLIC_CLOUD_DISCOVERY = JSON.stringify({
+	tenant_discovery_endpoint: "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+	"api-version": "1.1",
+	metadata: [
+		{
+			preferred_network: "login.microsoftonline.com",
+			preferred_cache: "login.windows.net",
+			aliases: ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"],
+		},
+	],
+});
+
 /** A process of ours on the token folder: a fresh Account, as after a restart. */
 function nodeSide(tokenPath: string, username: string): Account {
 	return new Account([APP.clientId, APP.clientSecret], {
@@ -60,6 +76,7 @@ function nodeSide(tokenPath: string, username: string): Account {
 		redirectUri: REDIRECT_URI,
 		username,
 		...idp.msalConfig(),
+		cloudDiscoveryMetadata: PUBLIC_CLOUD_DISCOVERY,
 	});
 }
 
