@@ -96,6 +96,16 @@ export function toMsalPythonKeys(
 ): CacheDocument {
 	const result: Record<string, Record<string, Entry>> = {};
 	const msalNodeWrites = msalNodeAccessTokenTimes(written);
+	// Looked up once per call: a cache may hold thousands of users.
+	const lookups: RefreshTokenLookups = {
+		newestTargets: newestAccessTokenTargets(written),
+		previous: new Map(
+			Object.values((before?.RefreshToken ?? {}) as Record<string, Entry>).map((entry) => [
+				identity("RefreshToken", { ...entry, environment: msalPythonEnvironment(text(entry.environment)) }),
+				entry,
+			]),
+		),
+	};
 	for (const [section, entries] of Object.entries(written) as [string, Record<string, Entry>][]) {
 		if (!isKnownSection(section)) {
 			result[section] = entries;
@@ -120,7 +130,7 @@ export function toMsalPythonKeys(
 		}
 		const out: Record<string, Entry> = {};
 		for (const candidate of chosen.values()) {
-			if (section === "RefreshToken") completeRefreshToken(candidate, written, previous, nowSeconds);
+			if (section === "RefreshToken") completeRefreshToken(candidate, lookups, nowSeconds);
 			out[msalPythonKey(section, candidate.entry)] = candidate.entry;
 		}
 		result[section] = out;
@@ -166,37 +176,33 @@ function entryTime(section: keyof CacheDocument, entry: Entry, msalNodeWrites: M
 	return msalNodeWrites.get(userOf(entry)) ?? 0;
 }
 
+interface RefreshTokenLookups {
+	/** Per user and app, the `target` of the newest access token. */
+	newestTargets: Map<string, string>;
+	/** The refresh tokens msal-node was handed, by {@link identity}. */
+	previous: Map<string, Entry>;
+}
+
 /** `target` and `last_modification_time`, which MSAL Python writes and msal-node leaves out. */
-function completeRefreshToken(
-	candidate: Candidate,
-	written: CacheDocument,
-	previous: Entry[],
-	nowSeconds: number,
-): void {
+function completeRefreshToken(candidate: Candidate, lookups: RefreshTokenLookups, nowSeconds: number): void {
 	const { entry, fresh } = candidate;
-	const older = candidate.replaced ?? previous.find((other) => sameRefreshToken(other, entry));
+	const older = candidate.replaced ?? lookups.previous.get(identity("RefreshToken", entry));
 	if (fresh || !text(entry.target)) {
-		const target = newestAccessTokenTarget(entry, written) ?? text(older?.target);
+		const target = lookups.newestTargets.get(userOf(entry)) ?? text(older?.target);
 		if (target !== "") entry.target = target;
 	}
 	if (fresh) entry.last_modification_time = String(nowSeconds);
 	else entry.last_modification_time ??= text(older?.last_modification_time) || String(nowSeconds);
 }
 
-function sameRefreshToken(a: Entry, b: Entry): boolean {
-	const environment = (entry: Entry) => msalPythonEnvironment(text(entry.environment));
-	return (
-		identity("RefreshToken", { ...a, environment: environment(a) }) ===
-		identity("RefreshToken", { ...b, environment: environment(b) })
-	);
-}
-
-/** The scopes of the user's newest access token from the same app (what the last response granted). */
-function newestAccessTokenTarget(entry: Entry, written: CacheDocument): string | undefined {
-	let newest: CachedCredential | undefined;
-	for (const token of Object.values(written.AccessToken ?? {})) {
-		if (userOf(token) !== userOf(entry) || !text(token.target)) continue;
-		if (newest === undefined || Number(token.cached_at ?? 0) > Number(newest.cached_at ?? 0)) newest = token;
+/** Per user and app, the scopes of the newest access token (what the last response granted). */
+function newestAccessTokenTargets(document: CacheDocument): Map<string, string> {
+	const newest = new Map<string, CachedCredential>();
+	for (const token of Object.values(document.AccessToken ?? {})) {
+		if (!text(token.target)) continue;
+		const held = newest.get(userOf(token));
+		if (held === undefined || Number(token.cached_at ?? 0) > Number(held.cached_at ?? 0))
+			newest.set(userOf(token), token);
 	}
-	return newest?.target ?? undefined;
+	return new Map([...newest].map(([user, token]) => [user, text(token.target)]));
 }
