@@ -30,11 +30,10 @@ export async function writeFileAtomic(
 		`.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
 	);
 	// "wx": never follow or reuse something that is already there.
-	// Private until the content is in place; `mode` is set just before the rename.
 	const handle = await open(temporary, "wx", FILE_MODE);
 	try {
 		try {
-			// open()'s mode is filtered by the umask; chmod sets it exactly.
+			// open()'s mode is filtered by the umask; chmod sets `mode` exactly.
 			await handle.chmod(mode);
 			await handle.writeFile(data, { encoding: "utf8" });
 			// Without this, a crash soon after the rename can leave an empty file on some file systems.

@@ -87,9 +87,9 @@ const WRITE_LOCK_WAIT_MS = 10_000;
 /**
  * python-o365's `FileSystemTokenBackend`: keeps the token cache in one file, by default
  * `o365_token.txt` in the working directory. Unlike python-o365, every save is atomic (readers
- * and concurrent writers never see a torn file), the file is `0600` (`fileMode`) and new folders `0700`, and
- * an unreadable file (truncated, garbled, empty) is moved aside instead of being loaded as an
- * empty cache.
+ * and concurrent writers never see a torn file), the file is `0600` (see `fileMode`) and new
+ * folders `0700`, and an unreadable file (truncated, garbled, empty) is moved aside instead of
+ * being loaded as an empty cache. `fileFormat: "python-o365"` writes python-o365's own layout.
  *
  * Only a regular file is read or replaced: a FIFO, a device or a socket at the token path is
  * refused, untouched, and so is a symbolic link unless `followSymlinks` (see there). At most
