@@ -2,13 +2,16 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Account, type CacheDocument, TokenBackendError } from "@o365/core";
 import { type FakeIdentityPlatform, startFakeIdentityPlatform } from "@o365/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { FileSystemTokenBackend } from "../src/index.js";
 import { tempDir } from "./helpers.js";
 import { entriesOf, python, pythonIndent4, requireMsalPython } from "./python-o365.js";
 
 // python-o365 2.1 (MSAL Python) and this library sharing one o365_token.txt, against an identity
 // platform that rotates refresh tokens and refuses a used one, as Entra does.
+
+// Each step of a round trip starts a Python interpreter with MSAL (~0.3 s, far more on a busy machine).
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 60_000 });
 
 const APP = { clientId: "shared-app-id", clientSecret: "shared-app-secret-value-42" };
 const REDIRECT_URI = "http://localhost:5173/callback";

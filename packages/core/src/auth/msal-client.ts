@@ -218,17 +218,17 @@ export class MsalClient {
 		const config = this.#config;
 		const backend = config.tokenBackend;
 		// msal-node sees and writes the cache under MSAL Python's keys (see msal-python-keys.ts), so
-		// that python-o365 and this library share it without duplicates.
-		let handed: CacheDocument | undefined;
+		// that python-o365 and this library share it without duplicates. What the backend holds
+		// tells which entries msal-node has just written.
+		const backendDocument = () => JSON.parse(backend.serialize()) as CacheDocument;
 		const cachePlugin: Msal.ICachePlugin = {
 			beforeCacheAccess: async (context) => {
-				handed = toMsalPythonKeys(JSON.parse(backend.serialize()) as CacheDocument);
-				context.tokenCache.deserialize(JSON.stringify(handed));
+				context.tokenCache.deserialize(JSON.stringify(toMsalPythonKeys(backendDocument())));
 			},
 			afterCacheAccess: async (context) => {
 				if (!context.cacheHasChanged) return;
 				const written = JSON.parse(context.tokenCache.serialize()) as CacheDocument;
-				backend.deserialize(JSON.stringify(toMsalPythonKeys(written, handed)), { changed: true });
+				backend.deserialize(JSON.stringify(toMsalPythonKeys(written, backendDocument())), { changed: true });
 			},
 		};
 		const credential = config.credential;
