@@ -240,7 +240,7 @@ describe("python-o365 files from before 2.1", () => {
 		expect(error).toBeInstanceOf(TokenBackendError);
 		expect(error).toMatchObject({ code: "backend_legacy_format" });
 		expect((error as Error).message).toMatch(/python-o365 2\.0 or older/);
-		expect((error as Error).message).toMatch(/sign in again/);
+		expect((error as Error).message).toMatch(/To migrate, delete it .* sign in again/);
 		expect((error as Error).message).not.toContain("legacy-refresh-token-value");
 		expect(await readFile(tokenFile, "utf8")).toBe(legacy);
 		// python-o365 2.1 refuses it too.
