@@ -81,7 +81,8 @@ describe("new Account(tokenCredential)", () => {
 			account.con.oauthRequest("/users", "GET"),
 		]);
 		expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
-		expect(((await responses[0]?.json()) as { value: unknown[] }).value).toHaveLength(3);
+		const body = (await responses[0]?.json()) as { value: unknown[] } | undefined;
+		expect(body?.value).toHaveLength(3);
 		expect((await account.con.get("/users")).status).toBe(200);
 		// One call however many requests; the scope is the protocol's .default.
 		expect(credential.calls).toHaveLength(1);
