@@ -248,6 +248,11 @@ export class Account {
 		return createAccountCredential({
 			defaultScope: this.protocol.prefixScope(".default"),
 			tenantId: this.con.tenantId,
+			grantedScopes: () =>
+				this.con.tokenBackend.getTokenScopes({
+					...(this.con.username === undefined ? {} : { username: this.con.username }),
+					removeReserved: true,
+				}),
 			getAccessTokenInfo: (options) => this.con.getAccessTokenInfo(options),
 		});
 	}

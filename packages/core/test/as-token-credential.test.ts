@@ -68,6 +68,25 @@ describe("account.asTokenCredential() in an Azure SDK pipeline", () => {
 	});
 });
 
+describe("account.asTokenCredential() for a signed-in user", () => {
+	it("serves the permissions the user consented to and refuses others, sending nothing", async () => {
+		const account = await signedInUser();
+		platform().clearRequests();
+		const credential = account.asTokenCredential();
+		const expected = await account.con.getAccessToken();
+		for (const scopes of ["User.Read", ["https://graph.microsoft.com/User.Read", "openid"], GRAPH_SCOPE]) {
+			expect((await credential.getToken(scopes))?.token).toBe(expected);
+		}
+		const error = await credential
+			.getToken(["User.Read", "https://graph.microsoft.com/Mail.Send"])
+			.catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(ConfigurationError);
+		expect(error).toMatchObject({ code: "invalid_scopes" });
+		expect((error as Error).message).toContain("'https://graph.microsoft.com/Mail.Send' was not granted");
+		expect(platform().tokenRequests()).toHaveLength(0);
+	});
+});
+
 describe("account.asTokenCredential().getToken", () => {
 	let account: Account;
 	beforeEach(async () => {

@@ -54,6 +54,8 @@ export interface AccountTokenSource {
 	defaultScope: string;
 	/** The account's tenant (`common` for multi-tenant user sign-ins). */
 	tenantId: string;
+	/** The scopes the stored token was granted; `undefined` when unknown (the check is then skipped). */
+	grantedScopes(): string[] | undefined;
 	getAccessTokenInfo(options: { signal?: AbortSignal; claims?: string }): Promise<AccessTokenInfo>;
 }
 
@@ -66,7 +68,7 @@ export function createAccountCredential(source: AccountTokenSource): TokenCreden
 	return {
 		async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
 			checkOptions(options, source);
-			checkScopes(scopes, source.defaultScope);
+			checkScopes(scopes, source.defaultScope, source.grantedScopes());
 			const claims = options.claims === undefined ? undefined : readClaims(options.claims);
 			const info = await source.getAccessTokenInfo({
 				...(options.abortSignal === undefined ? {} : { signal: toAbortSignal(options.abortSignal) }),
@@ -108,9 +110,10 @@ function checkOptions(options: GetTokenOptions, source: AccountTokenSource): voi
  * The account's tokens are for one resource (Graph, in its cloud): `<resource>/.default`, the
  * resource's own permissions (`<resource>/Mail.Read`), bare permission names and OpenID scopes
  * are served by them; a scope of another resource (Storage, Key Vault) is refused, since a Graph
- * token sent there would be rejected.
+ * token sent there would be rejected, and so is a permission the user did not consent to (a
+ * token without it would be refused by Graph with 403; only a new sign-in can add it).
  */
-function checkScopes(scopes: unknown, defaultScope: string): void {
+function checkScopes(scopes: unknown, defaultScope: string, granted: string[] | undefined): void {
 	const list = typeof scopes === "string" ? [scopes] : scopes;
 	if (!Array.isArray(list) || list.length === 0 || list.some((scope) => typeof scope !== "string")) {
 		throw new ConfigurationError(
@@ -127,6 +130,19 @@ function checkScopes(scopes: unknown, defaultScope: string): void {
 			throw new ConfigurationError(
 				"invalid_scopes",
 				`scope '${scope}' is for another resource; this account's tokens are for '${resource}' (ask for '${defaultScope}'). Use a credential of that resource for it.`,
+			);
+		}
+	}
+	const consented = new Set((granted ?? []).map((scope) => scope.toLowerCase()));
+	if (consented.size === 0 || [...consented].some((scope) => scope.endsWith("/.default"))) return;
+	for (const scope of list as string[]) {
+		const lower = scope.toLowerCase();
+		const full = lower.includes("://") ? lower : `${resource}${lower}`;
+		if (RESERVED.has(lower) || full === `${resource}.default` || `${full}/` === resource) continue;
+		if (!consented.has(full)) {
+			throw new ConfigurationError(
+				"invalid_scopes",
+				`scope '${scope}' was not granted to this account's token (it holds: ${[...consented].join(" ")}); sign the user in again asking for it, e.g. account.authenticate({ scopes: [...] }).`,
 			);
 		}
 	}
