@@ -35,10 +35,20 @@ describe("GraphClientAuthProvider with @microsoft/microsoft-graph-client v3", ()
 		expect(token).toBe(await account.con.getAccessToken());
 	});
 
-	it("serves a signed-in user's /me", async () => {
+	it("serves a signed-in user's /me, with the permissions they consented to and not others", async () => {
 		const account = await signedInUser();
-		const me = (await graphClient(account).api("/me").get()) as { userPrincipalName: string };
+		const client = graphClient(account);
+		const me = (await client.api("/me").get()) as { userPrincipalName: string };
 		expect(me.userPrincipalName).toBe("adele@contoso.test");
+		const consented = new AuthenticationHandlerOptions(undefined, { scopes: ["User.Read"] });
+		expect((await client.api("/me").middlewareOptions([consented]).get()).userPrincipalName).toBe(
+			"adele@contoso.test",
+		);
+		const notConsented = new AuthenticationHandlerOptions(undefined, { scopes: ["Mail.Send"] });
+		await expect(client.api("/me").middlewareOptions([notConsented]).get()).rejects.toThrow(
+			/was not granted/,
+		);
+		expect(graph().requests).toHaveLength(2);
 	});
 
 	it("honours a request's scopes: the account's resource is served, another resource is refused", async () => {
@@ -69,7 +79,14 @@ describe("GraphClientAuthProvider with @microsoft/microsoft-graph-client v3", ()
 		expect(graph().requests[0]?.headers.authorization).toBeUndefined();
 	});
 
-	it("refuses something that is not an Account, and scopes that are not strings", () => {
+	it("refuses something that is not an Account, and scopes that are not strings", async () => {
+		const account = await daemon();
+		expect(
+			() => new GraphClientAuthProvider(account, { scopes: "User.Read" as unknown as string[] }),
+		).toThrow(expect.objectContaining({ code: "invalid_scopes" }));
+		await expect(
+			new GraphClientAuthProvider(account).getAccessToken({ scopes: [42 as unknown as string] }),
+		).rejects.toMatchObject({ code: "invalid_scopes" });
 		expect(() => new GraphClientAuthProvider({} as Account)).toThrow(/needs an @o365\/core Account/);
 		expect(() => new GraphClientAuthProvider(null as unknown as Account)).toThrow(
 			/needs an @o365\/core Account/,
