@@ -15,11 +15,9 @@ import type {
 } from "@microsoft/microsoft-graph-client";
 import type { Account, TokenCredential } from "@o365/core";
 import { readAccount, readScopes } from "./account-credential.js";
+import type { GraphClientAuthProviderOptions } from "./options.js";
 
-export interface GraphClientAuthProviderOptions {
-	/** Scopes asked for when a request names none. @default the account's `.default` scope, e.g. `["https://graph.microsoft.com/.default"]` */
-	scopes?: string[];
-}
+export type { GraphClientAuthProviderOptions };
 
 export class GraphClientAuthProvider implements AuthenticationProvider {
 	readonly #credential: TokenCredential;

@@ -1,5 +1,5 @@
-// The public surface of @o365/graph-sdk-auth. This file only re-exports. The Kiota provider
-// (which loads @microsoft/kiota-abstractions) is only at "@o365/graph-sdk-auth/kiota".
+// The public surface of @o365/graph-sdk-auth. This file only re-exports. The providers are at
+// their subpaths, "@o365/graph-sdk-auth/graph-client" and "@o365/graph-sdk-auth/kiota", so that
+// each loads (and type-references) only its own SDK; the root has their option types.
 
-export { GraphClientAuthProvider, type GraphClientAuthProviderOptions } from "./graph-client.js";
-export type { KiotaAccessTokenProvider, KiotaAccessTokenProviderOptions } from "./kiota.js";
+export type { GraphClientAuthProviderOptions, KiotaAccessTokenProviderOptions } from "./options.js";

@@ -19,16 +19,9 @@ import {
 } from "@microsoft/kiota-abstractions";
 import { type Account, ConfigurationError, type TokenCredential } from "@o365/core";
 import { readAccount, readScopes } from "./account-credential.js";
+import type { KiotaAccessTokenProviderOptions } from "./options.js";
 
-export interface KiotaAccessTokenProviderOptions {
-	/**
-	 * Host names that get the token, without scheme or port (Kiota compares the URL's host name);
-	 * `.contoso.com` allows every subdomain. @default the Graph host of the account's cloud, e.g. `["graph.microsoft.com"]`
-	 */
-	allowedHosts?: Iterable<string>;
-	/** Scopes asked for. @default the account's `.default` scope, e.g. `["https://graph.microsoft.com/.default"]` */
-	scopes?: string[];
-}
+export type { KiotaAccessTokenProviderOptions };
 
 const LOCALHOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
