@@ -5,6 +5,6 @@ export default defineProject({
 	ssr: { resolve: { conditions: ["@o365/source"] } },
 	test: {
 		setupFiles: ["./test/setup.ts"],
-		testTimeout: 20_000,
+		testTimeout: 60_000,
 	},
 });
