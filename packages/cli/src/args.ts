@@ -64,7 +64,9 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
 	if (values.help === true) return { values, positionals: parsed.positionals };
 	const count = parsed.positionals.length;
 	if (count < spec.positionals.min) {
-		throw new UsageError(`\`o365 ${spec.name}\` needs ${spec.positionals.names}; see \`o365 ${spec.name} --help\``);
+		throw new UsageError(
+			`\`o365 ${spec.name}\` needs ${spec.positionals.names}; see \`o365 ${spec.name} --help\``,
+		);
 	}
 	if (count > spec.positionals.max) {
 		const extra = parsed.positionals[spec.positionals.max];

@@ -20,7 +20,8 @@ export function readOutputFormat(value: string | undefined): OutputFormat {
  */
 export function formatResult(result: { body: unknown } | { items: unknown[] }, format: OutputFormat): string {
 	const items = "items" in result ? result.items : collectionItems(result.body);
-	if (format === "json") return `${JSON.stringify("items" in result ? result.items : result.body, null, 2)}\n`;
+	if (format === "json")
+		return `${JSON.stringify("items" in result ? result.items : result.body, null, 2)}\n`;
 	const rows = items ?? [(result as { body: unknown }).body];
 	if (format === "jsonl") return rows.map((row) => `${JSON.stringify(row)}\n`).join("");
 	return items === undefined ? propertyTable(rows[0]) : itemTable(rows);
@@ -41,7 +42,9 @@ function itemTable(items: unknown[]): string {
 		}
 	}
 	if (columns.length === 0) return items.map((item) => `${cell(item)}\n`).join("");
-	const rows = items.map((item) => columns.map((column) => cell((item as Record<string, unknown>)?.[column])));
+	const rows = items.map((item) =>
+		columns.map((column) => cell((item as Record<string, unknown>)?.[column])),
+	);
 	return renderTable(columns, rows);
 }
 
@@ -55,8 +58,14 @@ function propertyTable(body: unknown): string {
 }
 
 function renderTable(header: string[], rows: string[][]): string {
-	const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]?.length ?? 0)));
-	const line = (cells: string[]) => `${cells.map((text, index) => text.padEnd(widths[index] ?? 0)).join("  ").trimEnd()}\n`;
+	const widths = header.map((title, index) =>
+		Math.max(title.length, ...rows.map((row) => row[index]?.length ?? 0)),
+	);
+	const line = (cells: string[]) =>
+		`${cells
+			.map((text, index) => text.padEnd(widths[index] ?? 0))
+			.join("  ")
+			.trimEnd()}\n`;
 	return line(header) + line(widths.map((width) => "-".repeat(width))) + rows.map(line).join("");
 }
 
@@ -64,7 +73,11 @@ const MAX_CELL = 60;
 
 function cell(value: unknown): string {
 	const text =
-		value === undefined || value === null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
+		value === undefined || value === null
+			? ""
+			: typeof value === "object"
+				? JSON.stringify(value)
+				: String(value);
 	const flat = text.replace(/\s+/g, " ");
 	return flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
 }

@@ -53,7 +53,8 @@ export async function readConfig(dir: string): Promise<ConfigFile> {
 	}
 	try {
 		const parsed = JSON.parse(text) as Partial<ConfigFile>;
-		if (typeof parsed !== "object" || parsed === null || typeof parsed.profiles !== "object") throw new Error();
+		if (typeof parsed !== "object" || parsed === null || typeof parsed.profiles !== "object")
+			throw new Error();
 		return { profiles: { ...parsed.profiles } };
 	} catch {
 		throw new ConfigurationError(

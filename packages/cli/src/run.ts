@@ -12,7 +12,7 @@ import { logoutCommand, runLogout } from "./commands/logout.js";
 import { requestCommand, runRequest } from "./commands/request.js";
 import { runToken, tokenCommand } from "./commands/token.js";
 import { runWhoami, whoamiCommand } from "./commands/whoami.js";
-import { errorLine, EXIT, exitCodeFor, UsageError } from "./errors.js";
+import { EXIT, errorLine, exitCodeFor, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { resolveSettings, type Settings } from "./settings.js";
 import { toCliSignInError } from "./sign-in-needed.js";
@@ -76,7 +76,9 @@ export async function run(argv: readonly string[], partialIo: Partial<CliIo> = {
 	}
 	const command = COMMANDS.find(([spec]) => spec.name === name);
 	if (command === undefined) {
-		io.stderr.write(`${errorLine(new UsageError(`unknown command '${name.slice(0, 40)}'; see \`o365 --help\``))}\n`);
+		io.stderr.write(
+			`${errorLine(new UsageError(`unknown command '${name.slice(0, 40)}'; see \`o365 --help\``))}\n`,
+		);
 		return EXIT.usage;
 	}
 	const [spec, runner] = command;

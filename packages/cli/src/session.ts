@@ -22,7 +22,11 @@ export interface SessionOptions {
 
 export const DEFAULT_TENANT = "common";
 
-export async function openAccount(settings: Settings, store: TokenStore, options: SessionOptions = {}): Promise<Account> {
+export async function openAccount(
+	settings: Settings,
+	store: TokenStore,
+	options: SessionOptions = {},
+): Promise<Account> {
 	const { profile } = settings;
 	if (profile.clientId === undefined) {
 		throw new AuthenticationError(
@@ -79,10 +83,16 @@ async function authorityOptions(
 			{ cause: error },
 		);
 	}
-	const issuerHost = typeof document.issuer === "string" && URL.canParse(document.issuer) ? new URL(document.issuer).host : undefined;
+	const issuerHost =
+		typeof document.issuer === "string" && URL.canParse(document.issuer)
+			? new URL(document.issuer).host
+			: undefined;
 	const host = typeof document.cloud_instance_name === "string" ? document.cloud_instance_name : issuerHost;
 	if (host === undefined) {
-		throw new O365Error("network_error", `the discovery document at ${discovery} names no issuer; check --authority-host`);
+		throw new O365Error(
+			"network_error",
+			`the discovery document at ${discovery} names no issuer; check --authority-host`,
+		);
 	}
 	return {
 		authority: `https://${host}/${tenantId}`,

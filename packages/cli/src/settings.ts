@@ -11,7 +11,11 @@ import type { CliIo } from "./io.js";
 import { checkProfileName, DEFAULT_PROFILE, type Profile, readConfig } from "./profiles.js";
 
 export const CONNECTION_OPTIONS: OptionTable = {
-	app: { type: "string", value: "NAME", description: `Profile to use (env O365_APP). @default "${DEFAULT_PROFILE}"` },
+	app: {
+		type: "string",
+		value: "NAME",
+		description: `Profile to use (env O365_APP). @default "${DEFAULT_PROFILE}"`,
+	},
 	"client-id": {
 		type: "string",
 		value: "ID",
@@ -54,7 +58,9 @@ export interface Settings {
 
 export async function resolveSettings(values: OptionValues, io: CliIo): Promise<Settings> {
 	const dir = configDir(io);
-	const profileName = checkProfileName(stringOption(values, "app") ?? nonEmpty(io.env.O365_APP) ?? DEFAULT_PROFILE);
+	const profileName = checkProfileName(
+		stringOption(values, "app") ?? nonEmpty(io.env.O365_APP) ?? DEFAULT_PROFILE,
+	);
 	const saved = (await readConfig(dir)).profiles[profileName] ?? {};
 	const pick = (flag: string, variable: string, stored: string | undefined) =>
 		stringOption(values, flag) ?? nonEmpty(io.env[variable]) ?? stored;
@@ -66,7 +72,10 @@ export async function resolveSettings(values: OptionValues, io: CliIo): Promise<
 		clientId: pick("client-id", "O365_CLIENT_ID", saved.clientId),
 		tenantId: pick("tenant", "O365_TENANT_ID", saved.tenantId),
 		cloud: cloud as CloudName | undefined,
-		authorityHost: checkUrl("authority-host", pick("authority-host", "O365_AUTHORITY_HOST", saved.authorityHost)),
+		authorityHost: checkUrl(
+			"authority-host",
+			pick("authority-host", "O365_AUTHORITY_HOST", saved.authorityHost),
+		),
 		graphUrl: checkUrl("graph-url", pick("graph-url", "O365_GRAPH_URL", saved.graphUrl)),
 	});
 	return { configDir: dir, profileName, saved, profile, verbose: values.verbose === true };

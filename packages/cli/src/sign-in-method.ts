@@ -30,7 +30,10 @@ export function chooseSignInMethod(
 	return isRemoteOrHeadless(env, platform) ? "deviceCode" : "loopback";
 }
 
-export function isRemoteOrHeadless(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform): boolean {
+export function isRemoteOrHeadless(
+	env: Readonly<Record<string, string | undefined>>,
+	platform: NodeJS.Platform,
+): boolean {
 	const set = (name: string) => (env[name] ?? "") !== "";
 	if (set("SSH_CONNECTION") || set("SSH_TTY") || set("CI")) return true;
 	return platform === "linux" && !set("DISPLAY") && !set("WAYLAND_DISPLAY");

@@ -3,7 +3,11 @@
 import { AuthenticationError } from "@o365/core";
 import { appFlag, type Settings } from "./settings.js";
 
-export function signInNeeded(settings: Settings, why: string, scopes: readonly string[] = []): AuthenticationError {
+export function signInNeeded(
+	settings: Settings,
+	why: string,
+	scopes: readonly string[] = [],
+): AuthenticationError {
 	const scopeFlags = scopes.map((scope) => ` --scope ${scope}`).join("");
 	return new AuthenticationError(
 		"sign_in_required",

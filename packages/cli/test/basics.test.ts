@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { tokenCommand } from "../src/commands/token.js";
 import { getCommand } from "../src/commands/get.js";
 import { loginCommand } from "../src/commands/login.js";
 import { logoutCommand } from "../src/commands/logout.js";
 import { requestCommand } from "../src/commands/request.js";
+import { tokenCommand } from "../src/commands/token.js";
 import { whoamiCommand } from "../src/commands/whoami.js";
 import { cliEnv, o365, useHomes, useKit } from "./helpers.js";
 
@@ -15,7 +15,8 @@ describe("o365 help, version and usage errors", () => {
 		const env = cliEnv(kit(), await newHome());
 		const help = await o365(["--help"], env);
 		expect(help.code).toBe(0);
-		for (const name of ["login", "token", "whoami", "get", "request", "logout"]) expect(help.stdout).toContain(`  ${name} `);
+		for (const name of ["login", "token", "whoami", "get", "request", "logout"])
+			expect(help.stdout).toContain(`  ${name} `);
 		expect(help.stderr).toBe("");
 		const bare = await o365([], env);
 		expect(bare.code).toBe(2);
@@ -44,7 +45,14 @@ describe("o365 help, version and usage errors", () => {
 
 	it("exits 2 with one line on stderr for an unknown command, option or missing argument", async () => {
 		const env = cliEnv(kit(), await newHome());
-		for (const args of [["frobnicate"], ["get", "--bogus", "me"], ["get"], ["request", "FETCH", "me"], ["get", "me", "-o", "xml"], ["get", "me", "-q", "novalue"]]) {
+		for (const args of [
+			["frobnicate"],
+			["get", "--bogus", "me"],
+			["get"],
+			["request", "FETCH", "me"],
+			["get", "me", "-o", "xml"],
+			["get", "me", "-q", "novalue"],
+		]) {
 			const run = await o365(args, env);
 			expect(run.code, args.join(" ")).toBe(2);
 			expect(run.stdout).toBe("");

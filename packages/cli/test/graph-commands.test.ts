@@ -30,7 +30,9 @@ describe("o365 get", () => {
 		expect(run.stderr).toBe("");
 		const users = JSON.parse(run.stdout) as Array<{ userPrincipalName: string }>;
 		expect(users.map((user) => user.userPrincipalName).sort()).toEqual(
-			kit().graph.users.map((user) => user.userPrincipalName).sort(),
+			kit()
+				.graph.users.map((user) => user.userPrincipalName)
+				.sort(),
 		);
 		expect(users).toHaveLength(8);
 		expect(kit().graph.requests.filter((request) => request.path === "/v1.0/users")).toHaveLength(3);
@@ -40,7 +42,10 @@ describe("o365 get", () => {
 
 	it("prints JSON Lines and tables with --output", async () => {
 		const env = await signedIn();
-		const jsonl = await o365(["get", "users", "--all", "-o", "jsonl", "-q", "$select=displayName,userPrincipalName"], env);
+		const jsonl = await o365(
+			["get", "users", "--all", "-o", "jsonl", "-q", "$select=displayName,userPrincipalName"],
+			env,
+		);
 		expect(jsonl.code).toBe(0);
 		const lines = jsonl.stdout.trimEnd().split("\n");
 		expect(lines).toHaveLength(8);
@@ -88,7 +93,10 @@ describe("o365 request", () => {
 		const home = await newHome();
 		await seedSignIn(kit(), home);
 		const env = cliEnv(kit(), home);
-		const inline = await o365(["request", "patch", "echo/me", "--body", '{"mobilePhone":"+1 555 0100"}'], env);
+		const inline = await o365(
+			["request", "patch", "echo/me", "--body", '{"mobilePhone":"+1 555 0100"}'],
+			env,
+		);
 		expect(inline.code).toBe(0);
 		const echoed = JSON.parse(inline.stdout) as { method: string; body: string; contentType: string };
 		expect(echoed.method).toBe("PATCH");
@@ -98,7 +106,9 @@ describe("o365 request", () => {
 		await writeFile(file, JSON.stringify({ message: { subject: "hi" } }));
 		const fromFile = await o365(["request", "POST", "echo/sendMail", "--body", `@${file}`], env);
 		expect(fromFile.code).toBe(0);
-		expect(JSON.parse((JSON.parse(fromFile.stdout) as { body: string }).body)).toEqual({ message: { subject: "hi" } });
+		expect(JSON.parse((JSON.parse(fromFile.stdout) as { body: string }).body)).toEqual({
+			message: { subject: "hi" },
+		});
 	});
 
 	it("exits 2 for a body that is not JSON or a file that cannot be read", async () => {

@@ -17,10 +17,10 @@ import {
 	startFakeIdentityPlatform,
 } from "@o365/testkit";
 import { afterAll, afterEach, beforeAll } from "vitest";
+import { saveProfile } from "../src/profiles.js";
 import { openAccount } from "../src/session.js";
 import { resolveSettings } from "../src/settings.js";
 import { openTokenStore } from "../src/token-store.js";
-import { saveProfile } from "../src/profiles.js";
 
 export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 export const BIN = path.join(PACKAGE_DIR, "src", "bin.ts");
@@ -144,7 +144,13 @@ export async function seedSignIn(kit: Kit, home: string, env: Record<string, str
 	};
 	const settings = await resolveSettings(
 		{},
-		{ ...io, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: new AbortController().signal },
+		{
+			...io,
+			stdout: process.stdout,
+			stderr: process.stderr,
+			stdin: process.stdin,
+			signal: new AbortController().signal,
+		},
 	);
 	const store = await openTokenStore(settings.configDir, settings.profileName, io.env);
 	const account = await openAccount(settings, store);

@@ -44,7 +44,10 @@ describe("o365 login with a device code", () => {
 	});
 
 	it("picks the device code by itself in CI and over SSH", async () => {
-		for (const extra of [{ CI: "true" }, { SSH_CONNECTION: "10.0.0.1 5000 10.0.0.2 22" }]) {
+		for (const extra of [{ CI: "true" }, { SSH_CONNECTION: "10.0.0.1 5000 10.0.0.2 22" }] as Record<
+			string,
+			string
+		>[]) {
 			const login = spawnO365(["login", "--client-id", CLIENT_ID], cliEnv(kit(), await newHome(), extra));
 			const [, userCode] = await login.stderrMatch(DEVICE_CODE);
 			kit().idp.approveDeviceCode(userCode ?? "", { username: USERNAME });
@@ -70,11 +73,16 @@ describe("o365 login with a device code", () => {
 			cliEnv(kit(), await newHome()),
 		);
 		expect(run.code).toBe(1);
-		expect(run.stderr).toMatch(/o365: the sign-in was not completed within 1 s; run `o365 login` again.* \(consent_timeout\)\n$/);
+		expect(run.stderr).toMatch(
+			/o365: the sign-in was not completed within 1 s; run `o365 login` again.* \(consent_timeout\)\n$/,
+		);
 	});
 
 	it("exits 1 with authorization_denied when the user declines", async () => {
-		const login = spawnO365(["login", "--device-code", "--client-id", CLIENT_ID], cliEnv(kit(), await newHome()));
+		const login = spawnO365(
+			["login", "--device-code", "--client-id", CLIENT_ID],
+			cliEnv(kit(), await newHome()),
+		);
 		const [, userCode] = await login.stderrMatch(DEVICE_CODE);
 		kit().idp.declineDeviceCode(userCode ?? "");
 		const result = await login.exited;
@@ -86,7 +94,10 @@ describe("o365 login with a device code", () => {
 describe("o365 login in a browser", () => {
 	it("prints the URL with --no-browser and signs in through the loopback redirect", async () => {
 		const home = await newHome();
-		const login = spawnO365(["login", "--no-browser", "--client-id", CLIENT_ID, "--app", "desk"], cliEnv(kit(), home));
+		const login = spawnO365(
+			["login", "--no-browser", "--client-id", CLIENT_ID, "--app", "desk"],
+			cliEnv(kit(), home),
+		);
 		const [url] = await login.stderrMatch(/http:\/\/127\.0\.0\.1:\d+\/\S*authorize\S*/);
 		expect(new URL(url).searchParams.get("redirect_uri")).toMatch(/^http:\/\/localhost:\d+/);
 		await kit().idp.browser.openBrowser(url);

@@ -26,10 +26,14 @@ beforeAll(async () => {
 	const tarballs = (await readdir(folder)).filter((file) => file.endsWith(".tgz"));
 	expect(tarballs).toHaveLength(3);
 	await writeFile(path.join(folder, "package.json"), JSON.stringify({ name: "packed-check", private: true }));
-	await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs.map((file) => `./${file}`)], {
-		cwd: folder,
-		timeout: 170_000,
-	});
+	await run(
+		"npm",
+		["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs.map((file) => `./${file}`)],
+		{
+			cwd: folder,
+			timeout: 170_000,
+		},
+	);
 }, 180_000);
 
 afterAll(async () => {

@@ -21,7 +21,11 @@ describe("the sign-in method login picks", () => {
 		expect(chooseSignInMethod({ ...none, deviceCode: true }, desktop, "linux")).toBe("deviceCode");
 		expect(chooseSignInMethod({ ...none, browser: true }, { CI: "1" }, "linux")).toBe("loopback");
 		expect(chooseSignInMethod({ ...none, noBrowser: true }, {}, "linux")).toBe("loopback");
-		expect(() => chooseSignInMethod({ ...none, deviceCode: true, browser: true }, {}, "linux")).toThrow(UsageError);
-		expect(() => chooseSignInMethod({ ...none, browser: true, noBrowser: true }, {}, "linux")).toThrow(UsageError);
+		expect(() => chooseSignInMethod({ ...none, deviceCode: true, browser: true }, {}, "linux")).toThrow(
+			UsageError,
+		);
+		expect(() => chooseSignInMethod({ ...none, browser: true, noBrowser: true }, {}, "linux")).toThrow(
+			UsageError,
+		);
 	});
 });

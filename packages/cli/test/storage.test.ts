@@ -3,7 +3,17 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { run } from "../src/run.js";
-import { CLIENT_ID, cliEnv, configDirOf, o365, seedSignIn, TOKEN_KEY, USERNAME, useHomes, useKit } from "./helpers.js";
+import {
+	CLIENT_ID,
+	cliEnv,
+	configDirOf,
+	o365,
+	seedSignIn,
+	TOKEN_KEY,
+	USERNAME,
+	useHomes,
+	useKit,
+} from "./helpers.js";
 
 const kit = useKit({ users: 4 });
 const newHome = useHomes();
@@ -23,7 +33,10 @@ describe("token storage", () => {
 		expect((await stat(dir)).mode & 0o777).toBe(0o700);
 		expect((await stat(path.join(dir, "tokens"))).mode & 0o777).toBe(0o700);
 		const files = await filesUnder(dir);
-		expect(files.map((file) => path.relative(dir, file)).sort()).toEqual(["config.json", path.join("tokens", "default.json")]);
+		expect(files.map((file) => path.relative(dir, file)).sort()).toEqual([
+			"config.json",
+			path.join("tokens", "default.json"),
+		]);
 		for (const file of files) expect((await stat(file)).mode & 0o777, file).toBe(0o600);
 	});
 
@@ -36,12 +49,21 @@ describe("token storage", () => {
 		const accessToken = token.stdout.trim();
 		const stored = await readFile(path.join(configDirOf(home), "tokens", "default.json"), "utf8");
 		expect(stored).toMatch(/^o365enc:v1:/);
-		for (const text of [accessToken, accessToken.slice(0, 40), USERNAME, "refresh_token", "RefreshToken", "secret"]) {
+		for (const text of [
+			accessToken,
+			accessToken.slice(0, 40),
+			USERNAME,
+			"refresh_token",
+			"RefreshToken",
+			"secret",
+		]) {
 			expect(stored).not.toContain(text);
 		}
 		const whoami = await o365(["whoami"], env);
 		expect(whoami.code).toBe(0);
-		expect(whoami.stdout).toMatch(/Tokens: {4}.*default\.json \(encrypted, AES-256-GCM, key from O365_TOKEN_KEY\)/);
+		expect(whoami.stdout).toMatch(
+			/Tokens: {4}.*default\.json \(encrypted, AES-256-GCM, key from O365_TOKEN_KEY\)/,
+		);
 		expect(whoami.stderr).toBe("");
 		const withoutKey = await o365(["token"], cliEnv(kit(), home));
 		expect(withoutKey.code).toBe(1);
@@ -52,7 +74,9 @@ describe("token storage", () => {
 	it("reads the key from O365_TOKEN_KEY_FILE", async () => {
 		const home = await newHome();
 		const keyFile = path.join(home, "token.key");
-		await import("node:fs/promises").then(({ writeFile }) => writeFile(keyFile, `${TOKEN_KEY}\n`, { mode: 0o600 }));
+		await import("node:fs/promises").then(({ writeFile }) =>
+			writeFile(keyFile, `${TOKEN_KEY}\n`, { mode: 0o600 }),
+		);
 		await seedSignIn(kit(), home, { O365_TOKEN_KEY_FILE: keyFile });
 		const whoami = await o365(["whoami", "--json"], cliEnv(kit(), home, { O365_TOKEN_KEY_FILE: keyFile }));
 		expect(whoami.code).toBe(0);

@@ -43,8 +43,13 @@ describe("o365 token", () => {
 		const run = await o365(["token", "--scope", "Mail.Read"], cliEnv(kit(), home));
 		expect(run.code).toBe(4);
 		expect(run.stdout).toBe("");
-		expect(run.stderr).toMatch(/^o365: .*Mail\.Read.*`o365 login --scope User\.Read --scope Mail\.Read`.* \(sign_in_required\)\n$/);
-		const granted = await o365(["token", "--scope", "https://graph.microsoft.com/user.read"], cliEnv(kit(), home));
+		expect(run.stderr).toMatch(
+			/^o365: .*Mail\.Read.*`o365 login --scope User\.Read --scope Mail\.Read`.* \(sign_in_required\)\n$/,
+		);
+		const granted = await o365(
+			["token", "--scope", "https://graph.microsoft.com/user.read"],
+			cliEnv(kit(), home),
+		);
 		expect(granted.code).toBe(0);
 	});
 

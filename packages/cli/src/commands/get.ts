@@ -22,13 +22,18 @@ export const getCommand: CommandSpec = {
 	options: {
 		all: {
 			type: "boolean",
-			description: "Follow @odata.nextLink and print every item of the collection (progress on stderr when it is a terminal)",
+			description:
+				"Follow @odata.nextLink and print every item of the collection (progress on stderr when it is a terminal)",
 		},
 		...GRAPH_OPTIONS,
 		...CONNECTION_OPTIONS,
 	},
 	positionals: { min: 1, max: 1, names: "a <path>, e.g. `o365 get me`" },
-	examples: ["o365 get me", "o365 get users --all -o jsonl", "o365 get me/messages -q '$select=subject' -q '$top=5' -o table"],
+	examples: [
+		"o365 get me",
+		"o365 get users --all -o jsonl",
+		"o365 get me/messages -q '$select=subject' -q '$top=5' -o table",
+	],
 };
 
 export async function runGet({ values, positionals }: ParsedArgs, io: CliIo): Promise<number> {

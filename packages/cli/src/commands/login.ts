@@ -22,7 +22,8 @@ const DEFAULT_TIMEOUT_SECONDS = 300;
 export const loginCommand: CommandSpec = {
 	name: "login",
 	summary: "Sign in with your app registration and save the profile",
-	usage: "login [--device-code | --browser | --no-browser] [--client-id ID --tenant ID | --app NAME] [--scope SCOPE…]",
+	usage:
+		"login [--device-code | --browser | --no-browser] [--client-id ID --tenant ID | --app NAME] [--scope SCOPE…]",
 	details: [
 		"Opens a browser on this machine (a redirect to http://localhost); uses the device code flow instead over SSH, in CI (CI set) or without a display.",
 		"On success the profile (client id, tenant, endpoints) is saved: later commands need only --app NAME, or nothing for the default profile.",
@@ -31,7 +32,10 @@ export const loginCommand: CommandSpec = {
 	options: {
 		"device-code": { type: "boolean", description: "Sign in with a code entered on another device" },
 		browser: { type: "boolean", description: "Sign in in a browser on this machine, opened for you" },
-		"no-browser": { type: "boolean", description: "Sign in in a browser, but print the URL instead of opening it" },
+		"no-browser": {
+			type: "boolean",
+			description: "Sign in in a browser, but print the URL instead of opening it",
+		},
 		scope: {
 			type: "string",
 			multiple: true,
@@ -95,7 +99,9 @@ export async function runLogin({ values }: ParsedArgs, io: CliIo): Promise<numbe
 		throw explainSignInError(error, settings, timeoutSeconds);
 	}
 	await saveProfile(settings.configDir, settings.profileName, settings.profile);
-	io.stderr.write(`Signed in as ${account.username ?? "(unknown user)"} (profile '${settings.profileName}').\n`);
+	io.stderr.write(
+		`Signed in as ${account.username ?? "(unknown user)"} (profile '${settings.profileName}').\n`,
+	);
 	if (store.keySource === undefined) {
 		io.stderr.write(
 			`o365: warning: tokens are stored unencrypted in ${store.tokenFile} (mode 0600); set O365_TOKEN_KEY or O365_TOKEN_KEY_FILE to encrypt them\n`,
@@ -108,7 +114,9 @@ function readTimeout(value: string | undefined): number {
 	if (value === undefined) return DEFAULT_TIMEOUT_SECONDS;
 	const seconds = Number(value);
 	if (!/^\d+(\.\d+)?$/.test(value) || !(seconds > 0) || seconds > 86_400) {
-		throw new UsageError(`--timeout must be a number of seconds between 1 and 86400; got '${value.slice(0, 20)}'`);
+		throw new UsageError(
+			`--timeout must be a number of seconds between 1 and 86400; got '${value.slice(0, 20)}'`,
+		);
 	}
 	return seconds;
 }
@@ -124,7 +132,10 @@ function explainSignInError(error: unknown, settings: Settings, timeoutSeconds: 
 		);
 	}
 	if (error.code === "authorization_denied") {
-		return new AuthenticationError("authorization_denied", `the sign-in was declined; ${again} to try once more`);
+		return new AuthenticationError(
+			"authorization_denied",
+			`the sign-in was declined; ${again} to try once more`,
+		);
 	}
 	return error;
 }

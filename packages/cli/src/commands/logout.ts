@@ -12,7 +12,9 @@ export const logoutCommand: CommandSpec = {
 	name: "logout",
 	summary: "Delete the stored tokens of the profile (or of every profile with --all)",
 	usage: "logout [--all] [options]",
-	details: ["Profile settings (client id, tenant, endpoints) are kept, so `o365 login` signs in again without them."],
+	details: [
+		"Profile settings (client id, tenant, endpoints) are kept, so `o365 login` signs in again without them.",
+	],
 	options: {
 		all: { type: "boolean", description: "Delete the tokens of every profile" },
 		...CONNECTION_OPTIONS,
@@ -33,7 +35,9 @@ export async function runLogout({ values }: ParsedArgs, io: CliIo): Promise<numb
 		// Deleting needs no key: the env is given without one so a missing key file cannot block a logout.
 		const store = await openTokenStore(settings.configDir, name, {});
 		const deleted = await store.backend.deleteToken();
-		io.stderr.write(deleted ? `Signed out of profile '${name}'.\n` : `Profile '${name}' had no stored tokens.\n`);
+		io.stderr.write(
+			deleted ? `Signed out of profile '${name}'.\n` : `Profile '${name}' had no stored tokens.\n`,
+		);
 	}
 	return EXIT.ok;
 }

@@ -18,7 +18,9 @@ export const requestCommand: CommandSpec = {
 	name: "request",
 	summary: "Send any request to Microsoft Graph (POST, PATCH, DELETE…) and print the response",
 	usage: "request <method> <path> [--body JSON|@FILE|@-] [--beta] [-q KEY=VALUE…] [options]",
-	details: ["A JSON response is printed as --output says; any other body as it is; an empty one (204) prints nothing."],
+	details: [
+		"A JSON response is printed as --output says; any other body as it is; an empty one (204) prints nothing.",
+	],
 	options: {
 		body: {
 			type: "string",
@@ -29,7 +31,11 @@ export const requestCommand: CommandSpec = {
 		...GRAPH_OPTIONS,
 		...CONNECTION_OPTIONS,
 	},
-	positionals: { min: 2, max: 2, names: "a <method> and a <path>, e.g. `o365 request DELETE me/messages/<id>`" },
+	positionals: {
+		min: 2,
+		max: 2,
+		names: "a <method> and a <path>, e.g. `o365 request DELETE me/messages/<id>`",
+	},
 	examples: [
 		`o365 request POST me/sendMail --body @mail.json`,
 		`o365 request PATCH me --body '{"mobilePhone":"+1 555 0100"}'`,
@@ -39,7 +45,9 @@ export const requestCommand: CommandSpec = {
 export async function runRequest({ values, positionals }: ParsedArgs, io: CliIo): Promise<number> {
 	const method = (positionals[0] ?? "").toUpperCase();
 	if (!METHODS.includes(method)) {
-		throw new UsageError(`unknown method '${positionals[0]?.slice(0, 20)}'; use one of ${METHODS.join(", ")}`);
+		throw new UsageError(
+			`unknown method '${positionals[0]?.slice(0, 20)}'; use one of ${METHODS.join(", ")}`,
+		);
 	}
 	const format = readOutputFormat(stringOption(values, "output"));
 	const params = readQuery(listOption(values, "query"));
@@ -84,6 +92,7 @@ async function readBody(value: string | undefined, io: CliIo): Promise<unknown> 
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
 	let text = "";
-	for await (const chunk of stream) text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+	for await (const chunk of stream)
+		text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
 	return text;
 }

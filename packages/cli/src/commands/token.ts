@@ -28,7 +28,11 @@ export const tokenCommand: CommandSpec = {
 		...CONNECTION_OPTIONS,
 	},
 	positionals: { min: 0, max: 0, names: "" },
-	examples: ["o365 token", 'curl -H "Authorization: Bearer $(o365 token)" https://graph.microsoft.com/v1.0/me', "o365 token --json"],
+	examples: [
+		"o365 token",
+		'curl -H "Authorization: Bearer $(o365 token)" https://graph.microsoft.com/v1.0/me',
+		"o365 token --json",
+	],
 };
 
 export async function runToken({ values }: ParsedArgs, io: CliIo): Promise<number> {

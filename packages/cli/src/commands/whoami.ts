@@ -67,6 +67,8 @@ export async function runWhoami({ values }: ParsedArgs, io: CliIo): Promise<numb
 		);
 	}
 	if (accounts.length > 0) return EXIT.ok;
-	io.stderr.write(`o365: nobody is signed in to profile '${settings.profileName}'; run \`o365 login${appFlag(settings)}\` (sign_in_required)\n`);
+	io.stderr.write(
+		`o365: nobody is signed in to profile '${settings.profileName}'; run \`o365 login${appFlag(settings)}\` (sign_in_required)\n`,
+	);
 	return EXIT.signInNeeded;
 }
