@@ -57,7 +57,9 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
 	try {
 		parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
 	} catch (error) {
-		const reason = error instanceof Error ? error.message.split("\n")[0]?.replace(/\.$/, "") : String(error);
+		// Node's message goes on about positionals after "--": its first sentence says what is wrong.
+		const reason =
+			error instanceof Error ? (error.message.split(/\.(?:\s|$)/)[0] ?? error.message) : String(error);
 		throw new UsageError(`${reason}; see \`o365 ${spec.name} --help\``);
 	}
 	const values = parsed.values as OptionValues;

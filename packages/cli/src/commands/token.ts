@@ -1,5 +1,6 @@
 /** `o365 token`: the access token on stdout, for pipes (`curl -H "Authorization: Bearer $(o365 token)"`). */
 
+import { RESERVED_SCOPES } from "@o365/core";
 import { type CommandSpec, listOption, type ParsedArgs } from "../args.js";
 import { EXIT } from "../errors.js";
 import type { CliIo } from "../io.js";
@@ -44,7 +45,11 @@ export async function runToken({ values }: ParsedArgs, io: CliIo): Promise<numbe
 	}
 	const username = account.username;
 	const granted = store.backend.getTokenScopes({ username, removeReserved: true }) ?? [];
-	const requested = readScopes(listOption(values, "scope"));
+	// openid, profile, offline_access: always part of a sign-in, never listed as granted.
+	const reserved = new Set([...RESERVED_SCOPES].map(shortScope));
+	const requested = readScopes(listOption(values, "scope")).filter(
+		(scope) => !reserved.has(shortScope(scope)),
+	);
 	const grantedShort = new Set(granted.map(shortScope));
 	const missing = requested.filter((scope) => !grantedShort.has(shortScope(scope)));
 	if (missing.length > 0) {
