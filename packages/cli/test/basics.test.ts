@@ -45,19 +45,24 @@ describe("o365 help, version and usage errors", () => {
 
 	it("exits 2 with one line on stderr for an unknown command, option or missing argument", async () => {
 		const env = cliEnv(kit(), await newHome());
-		for (const args of [
+		const cases = [
 			["frobnicate"],
 			["get", "--bogus", "me"],
 			["get"],
 			["request", "FETCH", "me"],
 			["get", "me", "-o", "xml"],
 			["get", "me", "-q", "novalue"],
-		]) {
-			const run = await o365(args, env);
-			expect(run.code, args.join(" ")).toBe(2);
-			expect(run.stdout).toBe("");
-			expect(run.stderr).toMatch(/^o365: .+ \(invalid_option\)\n$/);
-		}
+			["token", "--cloud", "mars"],
+			["token", "--authority-host", "http://login.example.com"],
+			["get", "me", "--graph-url", "ftp://127.0.0.1/"],
+		];
+		const runs = await Promise.all(cases.map((args) => o365(args, env)));
+		runs.forEach((run, index) => {
+			const args = cases[index]?.join(" ");
+			expect(run.code, args).toBe(2);
+			expect(run.stdout, args).toBe("");
+			expect(run.stderr, args).toMatch(/^o365: .+ \(invalid_option\)\n$/);
+		});
 	});
 
 	it("explains in three lines how to register an app when login has no client id, and exits 2", async () => {

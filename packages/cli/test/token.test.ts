@@ -1,5 +1,7 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLIENT_ID, cliEnv, o365, seedSignIn, USERNAME, useHomes, useKit } from "./helpers.js";
+import { CLIENT_ID, cliEnv, configDirOf, o365, seedSignIn, USERNAME, useHomes, useKit } from "./helpers.js";
 
 const kit = useKit();
 const newHome = useHomes();
@@ -95,8 +97,15 @@ describe("o365 token", () => {
 			expect(run.stderr).toMatch(/\[o365\] debug: /);
 			expect(run.stderr).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
 			expect(run.stderr).not.toMatch(/Bearer \S/i);
-			const token = await o365(["token"], cliEnv(kit(), home));
-			expect(run.stderr).not.toContain(token.stdout.trim());
+			// Every secret the token file holds (access, refresh and id tokens) stays out of the log.
+			const stored = JSON.parse(
+				await readFile(path.join(configDirOf(home), "tokens", "default.json"), "utf8"),
+			);
+			const secrets = ["AccessToken", "RefreshToken", "IdToken"].flatMap((kind) =>
+				Object.values(stored[kind] as Record<string, { secret: string }>).map((entry) => entry.secret),
+			);
+			expect(secrets.length).toBeGreaterThanOrEqual(3);
+			for (const secret of secrets) expect(run.stderr).not.toContain(secret);
 		} finally {
 			kit().idp.settings.accessTokenLifetime = 3600;
 		}
