@@ -56,13 +56,13 @@ describe("o365 help, version and usage errors", () => {
 			["token", "--authority-host", "http://login.example.com"],
 			["get", "me", "--graph-url", "ftp://127.0.0.1/"],
 		];
-		const runs = await Promise.all(cases.map((args) => o365(args, env)));
-		runs.forEach((run, index) => {
-			const args = cases[index]?.join(" ");
-			expect(run.code, args).toBe(2);
-			expect(run.stdout, args).toBe("");
-			expect(run.stderr, args).toMatch(/^o365: .+ \(invalid_option\)\n$/);
-		});
+		// One after the other: the children compete for the same two cores.
+		for (const args of cases) {
+			const run = await o365(args, env);
+			expect(run.code, args.join(" ")).toBe(2);
+			expect(run.stdout, args.join(" ")).toBe("");
+			expect(run.stderr, args.join(" ")).toMatch(/^o365: .+ \(invalid_option\)\n$/);
+		}
 	});
 
 	it("explains in three lines how to register an app when login has no client id, and exits 2", async () => {
