@@ -9,4 +9,9 @@ process.on("SIGINT", () => {
 	if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
 	interrupt.abort();
 });
+// `o365 get users --all | head -1`: the reader left, which is no error of ours.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+	if (error.code === "EPIPE") process.exit(EXIT.ok);
+	throw error;
+});
 process.exitCode = await run(process.argv.slice(2), { signal: interrupt.signal });

@@ -52,7 +52,10 @@ function mainHelp(): string {
 	].join("\n");
 }
 
-/** Runs the CLI; never rejects: every failure is a line on stderr and an exit code. */
+/**
+ * Runs `o365 <argv>` and resolves with the exit code (see {@link EXIT}); never rejects: every
+ * failure is one line on stderr. `io` replaces the process's streams, environment and signal.
+ */
 export async function run(argv: readonly string[], partialIo: Partial<CliIo> = {}): Promise<number> {
 	const io: CliIo = {
 		stdout: process.stdout,
