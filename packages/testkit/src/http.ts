@@ -26,6 +26,8 @@ export interface RouteRequest {
 	tenant: string;
 	query: Record<string, string>;
 	form: Record<string, string>;
+	/** The `Accept` header: `text/html` marks a real browser (the sign-in page). */
+	accept?: string;
 }
 
 /** Starts `server` on `127.0.0.1:<free port>` and resolves with its origin; `name` names the fake in the error. */

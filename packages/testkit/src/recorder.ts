@@ -14,6 +14,7 @@ const SECRET_PARAMETERS: ReadonlySet<string> = new Set([
 	"refresh_token",
 	"password",
 	"fake_password",
+	"signin_password", // the sign-in page's password field
 ]);
 
 export const REDACTED = "[redacted]";

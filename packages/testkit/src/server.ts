@@ -65,7 +65,13 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
 	for (const { pattern, handler } of ROUTES) {
 		const tenant = pattern.exec(url.pathname)?.[1];
 		if (tenant !== undefined) {
-			reply = handler(state, { method, tenant: decodeURIComponent(tenant), query, form });
+			reply = handler(state, {
+				method,
+				tenant: decodeURIComponent(tenant),
+				query,
+				form,
+				accept: req.headers.accept,
+			});
 			break;
 		}
 	}

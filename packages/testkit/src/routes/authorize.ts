@@ -1,5 +1,6 @@
 /**
- * GET/POST /{tenant}/oauth2/v2.0/authorize: the sign-in page, played by the scripted browser.
+ * GET/POST /{tenant}/oauth2/v2.0/authorize: the sign-in page, played by the scripted browser, or shown to a real
+ * browser (sign-in-page.ts).
  *
  * The "user" is chosen by the extra parameter `fake_user` (set by `FakeBrowser.signIn`), then `login_hint`,
  * then the first registered user. `fake_consent=deny` plays a user who declines consent, and `fake_password`
@@ -14,6 +15,7 @@ import { parseScopes } from "../scopes.js";
 import type { ServerState } from "../state.js";
 import { clientInfo } from "../tokens.js";
 import type { FakeUser } from "../types.js";
+import { signInPageStep } from "./sign-in-page.js";
 
 type ResponseMode = "query" | "fragment" | "form_post";
 
@@ -149,7 +151,9 @@ export function authorize(state: ServerState, request: RouteRequest): Reply {
 		}
 		parseScopes(params.scope);
 		checkPkce(client, params);
-		const user = signInUser(state, params);
+		const step = signInPageStep(state, request, params);
+		if (step !== undefined && "page" in step) return step.page;
+		const user = step?.user ?? signInUser(state, params);
 		const code = state.codes.issue({
 			clientId: client.clientId,
 			redirectUri,
