@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cliEnv, o365, seedSignIn, USERNAME, useHomes, useKit } from "./helpers.js";
+import { cliEnv, o365, seedSignIn, spawnO365, USERNAME, useHomes, useKit } from "./helpers.js";
 
 /** 1 + 7 users, served 3 per page: three pages. */
 const kit = useKit({ users: 7 });
@@ -109,6 +109,15 @@ describe("o365 request", () => {
 		expect(JSON.parse((JSON.parse(fromFile.stdout) as { body: string }).body)).toEqual({
 			message: { subject: "hi" },
 		});
+	});
+
+	it("reads the body from stdin with --body @-", async () => {
+		const request = spawnO365(["request", "POST", "echo/stdin", "--body", "@-"], await signedIn());
+		request.child.stdin.end(JSON.stringify({ from: "stdin" }));
+		const result = await request.exited;
+		expect(result.stderr).toBe("");
+		expect(result.code).toBe(0);
+		expect(JSON.parse((JSON.parse(result.stdout) as { body: string }).body)).toEqual({ from: "stdin" });
 	});
 
 	it("exits 2 for a body that is not JSON or a file that cannot be read", async () => {
