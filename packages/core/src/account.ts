@@ -1,6 +1,8 @@
 import type { AuthorizationFlow, RedirectResponse } from "./auth/authorization-flow.js";
-import { type ConsentHandler, consoleConsent } from "./auth/console-consent.js";
+import type { BrowserOpener } from "./auth/browser-opener.js";
+import { type ConsentHandler, consoleConsent, warnAboutNativeClient } from "./auth/console-consent.js";
 import type { Credentials } from "./auth/credentials.js";
+import type { DeviceCodeInfo } from "./auth/device-code.js";
 import { Connection } from "./connection.js";
 import {
 	type AuthorizationUrlOptions,
@@ -20,6 +22,7 @@ import { abortError, raceSignal } from "./utils/abort.js";
 import {
 	isAbsoluteUrl,
 	isFunction,
+	isOneOf,
 	isSignal,
 	isString,
 	isTimerMs,
@@ -48,22 +51,55 @@ const readAccountOptions = optionsReader<AccountOptions>(
 	{ where: "Account", code: "invalid_option", strict: true },
 );
 
+/** How `authenticate()` signs a user in. */
+export type SignInMethod = "console" | "deviceCode" | "loopback";
+
 export interface AuthenticateOptions {
 	/**
 	 * Scopes or scope helpers to consent to (user flows), e.g. `["basic", "message_all"]`. Not used
 	 * by the credentials flow; optional for the password flow. @default the protocol's `.default` (password flow)
 	 */
 	scopes?: string | readonly string[];
-	/** @default the connection's `redirectUri` */
-	redirectUri?: string;
-	/** Shows the URL and returns the redirected URL, or `null` to abort. @default consoleConsent() */
-	handleConsent?: ConsentHandler;
-	/** Cancels the sign-in. */
+	/**
+	 * How the user signs in (public and authorization flows): `"console"` prints the URL and reads
+	 * the pasted redirect (python-o365's way; Microsoft's `nativeclient` page now often breaks it),
+	 * `"deviceCode"` shows a code to type on any device, `"loopback"` opens a browser that comes
+	 * back to a local server. @default "console"
+	 */
+	method?: SignInMethod;
+	/** Cancels the sign-in, whatever the method; rejects with code `aborted`. */
 	signal?: AbortSignal;
-	/** How long to wait for the user to consent, in milliseconds. @default 300000 (5 minutes) */
+	/** How long to wait for the user, in milliseconds (every method). @default 300000 (5 minutes) */
 	consentTimeoutMs?: number;
-	/** Where progress messages go; `null` for none. @default process.stdout with the console handler, else null */
+	/**
+	 * Where progress messages go; `null` for none.
+	 * @default process.stdout for the console method (null with a custom handleConsent), process.stderr for deviceCode and loopback
+	 */
 	output?: NodeJS.WritableStream | null;
+	/** Console only: the redirect URI. @default the connection's `redirectUri` */
+	redirectUri?: string;
+	/** Console only: shows the URL and returns the redirected URL, or `null` to abort. @default consoleConsent() */
+	handleConsent?: ConsentHandler;
+	/**
+	 * Device code only: shows the code to the user; awaited (when it returns a promise) before
+	 * polling starts, and a throw ends the sign-in. @default writes `info.message` to `output`
+	 */
+	onDeviceCode?: (info: DeviceCodeInfo) => void | Promise<void>;
+	/**
+	 * Loopback only: opens the sign-in URL; `null` never opens one. When it resolves `false` (or is
+	 * `null`) the URL is printed to `output` for the user to open.
+	 * @default the platform's opener (xdg-open, open, or cmd's start)
+	 */
+	openBrowser?: BrowserOpener | null;
+	/** Loopback only: the local port on 127.0.0.1 (register `http://localhost:<port>` when fixed). @default 0 (a free port) */
+	port?: number;
+	/** Loopback only: the HTML page the browser shows after signing in. @default a short built-in page */
+	successPage?: string;
+	/**
+	 * Loopback only: the HTML page shown when the sign-in failed. Its arguments are what the
+	 * identity platform (or a forged request) sent: escape them. @default a built-in page (escaped)
+	 */
+	errorPage?: (error: { error: string; description: string }) => string;
 }
 
 const isOutput: OptionCheck = (value) =>
@@ -71,15 +107,46 @@ const isOutput: OptionCheck = (value) =>
 		? undefined
 		: "a writable stream such as process.stdout, or null for no messages";
 
+const isPort: OptionCheck = (value) =>
+	Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535
+		? undefined
+		: "a port number from 0 (any free port) to 65535";
+
+/** Options only one method uses: given with another method they are a mistake, not a no-op. */
+const METHOD_OPTIONS: Readonly<Record<SignInMethod, readonly (keyof AuthenticateOptions)[]>> = {
+	console: ["redirectUri", "handleConsent"],
+	deviceCode: ["onDeviceCode"],
+	loopback: ["openBrowser", "port", "successPage", "errorPage"],
+};
+
 /** `scopes` is read here and checked by getScopesFor (it has its own error code). */
 const readAuthenticateOptions = optionsReader<AuthenticateOptions>(
-	["scopes", "redirectUri", "handleConsent", "signal", "consentTimeoutMs", "output"],
+	[
+		"scopes",
+		"method",
+		"signal",
+		"consentTimeoutMs",
+		"output",
+		"redirectUri",
+		"handleConsent",
+		"onDeviceCode",
+		"openBrowser",
+		"port",
+		"successPage",
+		"errorPage",
+	],
 	{
+		method: isOneOf(["console", "deviceCode", "loopback"]),
 		redirectUri: isAbsoluteUrl,
 		handleConsent: isFunction,
 		signal: isSignal,
 		consentTimeoutMs: isTimerMs,
 		output: isOutput,
+		onDeviceCode: isFunction,
+		openBrowser: (value) => (value === null ? undefined : isFunction(value)),
+		port: isPort,
+		successPage: isString,
+		errorPage: isFunction,
 	},
 	{ where: "authenticate()", code: "invalid_option" },
 );
@@ -135,8 +202,10 @@ export class Account {
 	}
 
 	/**
-	 * Signs in. User flows: builds the consent URL for `scopes`, lets `handleConsent` show it
-	 * and return the redirected URL, then redeems it. Credentials flow: gets the app token.
+	 * Signs in. User flows, by `method`: `"console"` builds the consent URL for `scopes`, lets
+	 * `handleConsent` show it and return the redirected URL, then redeems it; `"deviceCode"` shows
+	 * a code (`onDeviceCode`) and polls until the user typed it; `"loopback"` opens a browser
+	 * (`openBrowser`) that comes back to a server on 127.0.0.1. Credentials flow: gets the app token.
 	 * Password flow: signs the user in with their password, no browser or console involved.
 	 * Resolves `true` when signed in, `false` when the consent step returned nothing; failures
 	 * (refusal, state mismatch, rejected credentials, timeout) reject with typed errors.
@@ -159,13 +228,55 @@ export class Account {
 				"authenticate() needs `scopes`, e.g. { scopes: ['basic', 'message_all'] }: python-o365 requested every helper scope, we ask you to choose.",
 			);
 		}
+		const method = options.method ?? "console";
+		for (const [other, names] of Object.entries(METHOD_OPTIONS)) {
+			const misplaced = other === method ? undefined : names.find((name) => options[name] !== undefined);
+			if (misplaced !== undefined) {
+				throw new ConfigurationError(
+					"invalid_option",
+					`authenticate(): \`${misplaced}\` belongs to method '${other}', but this sign-in uses '${method}'; remove it or set method: '${other}'.`,
+				);
+			}
+		}
+		const timeoutMs = options.consentTimeoutMs ?? 300_000;
+		if (method === "console") return this.#consoleSignIn(options.scopes, options, timeoutMs);
+		const scopes = this.protocol.getScopesFor(options.scopes);
+		const output = options.output !== undefined ? options.output : process.stderr;
+		if (method === "deviceCode") {
+			return this.con.requestTokenByDeviceCode(scopes, {
+				onDeviceCode: options.onDeviceCode ?? ((info) => void output?.write(`${info.message}\n`)),
+				signal: options.signal,
+				timeoutMs,
+			});
+		}
+		// Loaded on first use: the local server and the browser opener serve this method only.
+		const { signInWithLoopback } = await import("./auth/loopback-sign-in.js");
+		return signInWithLoopback(this.con, {
+			scopes,
+			openBrowser: options.openBrowser,
+			port: options.port ?? 0,
+			successPage: options.successPage,
+			errorPage: options.errorPage,
+			signal: options.signal,
+			timeoutMs,
+			output,
+		});
+	}
+
+	/** python-o365's console sign-in: print the URL, read the redirected URL the user pastes. */
+	async #consoleSignIn(
+		requestedScopes: string | readonly string[],
+		options: AuthenticateOptions,
+		timeoutMs: number,
+	): Promise<boolean> {
 		const output =
 			options.output !== undefined ? options.output : options.handleConsent ? null : process.stdout;
 		const handleConsent = options.handleConsent ?? consoleConsent();
-		const { url, flow } = await this.getAuthorizationUrl(options.scopes, {
+		const { url, flow } = await this.getAuthorizationUrl(requestedScopes, {
 			...(options.redirectUri === undefined ? {} : { redirectUri: options.redirectUri }),
 		});
-		const timeout = AbortSignal.timeout(options.consentTimeoutMs ?? 300_000);
+		if (output) warnAboutNativeClient(output, flow.redirectUri);
+		const timeout = AbortSignal.timeout(timeoutMs);
 		const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
 		let redirected: Awaited<ReturnType<ConsentHandler>>;
 		try {
@@ -175,7 +286,7 @@ export class Account {
 			if (timeout.aborted && !options.signal?.aborted) {
 				throw new O365Error(
 					"consent_timeout",
-					`no consent arrived within ${options.consentTimeoutMs ?? 300_000} ms; call authenticate() again (or raise consentTimeoutMs).`,
+					`no consent arrived within ${timeoutMs} ms; call authenticate() again (or raise consentTimeoutMs).`,
 					{ cause: error },
 				);
 			}

@@ -6,6 +6,7 @@ import {
 	readAuthorizationFlow,
 } from "./auth/authorization-flow.js";
 import { type AuthFlowType, type Credentials, parseCredentials, validateTenant } from "./auth/credentials.js";
+import type { DeviceCodeSignInOptions } from "./auth/device-code.js";
 import { MsalClient } from "./auth/msal-client.js";
 import { PasswordSignIn } from "./auth/password-flow.js";
 import { type AccessTokenOptions, TokenManager } from "./auth/token-manager.js";
@@ -232,6 +233,33 @@ export class Connection {
 			options.signal,
 		);
 		await this.#tokens.acceptSignIn(result, store);
+		return true;
+	}
+
+	/**
+	 * Signs a user in with the device code flow (`public` and `authorization` flows): shows the
+	 * code through `onDeviceCode`, polls until the user answered, then stores the token like any
+	 * sign-in. `account.authenticate({ method: "deviceCode" })` is the usual way in; scopes are
+	 * sent as given (expand helpers with `protocol.getScopesFor`). Rejects with
+	 * `authorization_denied` (declined), `consent_timeout` (the code expired, or `timeoutMs`
+	 * passed) or `aborted` (the poll in flight is cancelled; a cancel lands at once).
+	 */
+	async requestTokenByDeviceCode(
+		requestedScopes: string[],
+		options: Omit<DeviceCodeSignInOptions, "scopes">,
+	): Promise<boolean> {
+		if (this.authFlowType !== "public" && this.authFlowType !== "authorization") {
+			throw new ConfigurationError(
+				"invalid_option",
+				`device code sign-in is for the public and authorization flows; this connection uses '${this.authFlowType}'.`,
+			);
+		}
+		if (options.signal?.aborted) throw abortError(options.signal);
+		const scopes = readRawScopes(requestedScopes, this.protocol.scopeHelpers);
+		// Loaded on first use: most programs never sign in this way.
+		const { signInWithDeviceCode } = await import("./auth/device-code.js");
+		const result = await signInWithDeviceCode(this.#msal, { ...options, scopes });
+		await this.#tokens.acceptSignIn(result, true);
 		return true;
 	}
 

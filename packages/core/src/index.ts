@@ -1,9 +1,17 @@
 // The public surface of @o365/core. This file only re-exports.
 
-export { Account, type AccountOptions, type AuthenticateOptions, type ProtocolClass } from "./account.js";
+export {
+	Account,
+	type AccountOptions,
+	type AuthenticateOptions,
+	type ProtocolClass,
+	type SignInMethod,
+} from "./account.js";
 export type { AuthorizationFlow, RedirectResponse } from "./auth/authorization-flow.js";
+export type { BrowserOpener } from "./auth/browser-opener.js";
 export { type ConsentHandler, type ConsoleConsentOptions, consoleConsent } from "./auth/console-consent.js";
 export type { AuthFlowType, CertificateCredential, Credentials } from "./auth/credentials.js";
+export type { DeviceCodeInfo } from "./auth/device-code.js";
 export type { NetworkClient } from "./auth/msal-client.js";
 export type { AccessTokenOptions } from "./auth/token-manager.js";
 export * from "./backend/aes-gcm-cryptography-manager.js";

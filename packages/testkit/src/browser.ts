@@ -17,6 +17,16 @@ export interface SignInOptions {
 	password?: string;
 }
 
+/** How the scripted user answers on `/devicelogin`. */
+export interface DeviceLoginOptions {
+	/** Who signs in. @default the first registered user */
+	username?: string;
+	/** Password typed, needed for users registered with one. @default undefined */
+	password?: string;
+	/** Whether the user accepts; `false` presses "Decline". @default true */
+	consent?: boolean;
+}
+
 /** The scripted browser of a fake identity platform. */
 export interface FakeBrowser {
 	/**
@@ -29,8 +39,19 @@ export interface FakeBrowser {
 	 * unregistered redirect URI), when a URL is not loopback, or when the form POST is refused.
 	 */
 	signIn(authorizeUrl: string, options?: SignInOptions): Promise<string>;
-	/** An `openBrowser` callback for msal-node's `acquireTokenInteractive`: signs in the default user, consenting. */
+	/**
+	 * An `openBrowser` callback (msal-node's `acquireTokenInteractive`, `@o365/core`'s loopback sign-in): signs in
+	 * the default user, consenting, and delivers the answer to the redirect URI: the form POST for `form_post`, a GET
+	 * of the redirected URL for `query` when it is on a loopback address. Resolves once the redirect URI
+	 * answered, whatever its status (a browser shows the page).
+	 */
 	openBrowser: (url: string) => Promise<void>;
+	/**
+	 * Completes a device code sign-in over HTTP as a user would: opens `/devicelogin`, types `userCode`, the user name
+	 * and password, and presses "Accept" (or "Decline" when `consent` is `false`). Rejects with `browser_failed` when
+	 * the page shows an error (unknown or expired code, wrong password).
+	 */
+	completeDeviceCode(userCode: string, options?: DeviceLoginOptions): Promise<void>;
 }
 
 interface HttpResult {
@@ -140,11 +161,46 @@ async function signIn(authorizeUrl: string, options: SignInOptions = {}): Promis
 	);
 }
 
-export function createFakeBrowser(): FakeBrowser {
+async function completeDeviceCode(origin: string, userCode: string, options: DeviceLoginOptions = {}) {
+	const pageUrl = new URL("/devicelogin", origin);
+	const form = await send(pageUrl, "GET");
+	const action = /<form\b[^>]*action="([^"]*)"/i.exec(form.body)?.[1];
+	if (form.status !== 200 || action === undefined) {
+		throw new TestkitError(
+			"browser_failed",
+			`The device login page answered HTTP ${form.status} without a form.`,
+		);
+	}
+	const fields = new URLSearchParams({
+		user_code: userCode,
+		action: options.consent === false ? "decline" : "accept",
+	});
+	if (options.username !== undefined) fields.set("username", options.username);
+	if (options.password !== undefined) fields.set("password", options.password);
+	const answer = await send(new URL(decodeHtml(action), pageUrl), "POST", fields);
+	if (answer.status !== 200 || !/id="result"/.test(answer.body)) {
+		const shown = /<p id="error"[^>]*>([^<]*)</.exec(answer.body)?.[1];
+		throw new TestkitError(
+			"browser_failed",
+			`The device login page refused the code (HTTP ${answer.status}): ${shown === undefined ? answer.body.slice(0, 200) : decodeHtml(shown)}`,
+		);
+	}
+}
+
+/** Signs in, then visits the redirect as a browser does; form_post answers were delivered by `signIn` already. */
+async function openBrowser(url: string): Promise<void> {
+	const landed = new URL(await signIn(url));
+	const mode = new URL(url).searchParams.get("response_mode") ?? "query";
+	if (mode === "query" && landed.protocol === "http:" && isLoopbackHost(landed.hostname)) {
+		await send(landed, "GET");
+	}
+}
+
+/** @param origin the fake identity platform's origin, where `/devicelogin` is. */
+export function createFakeBrowser(origin: string): FakeBrowser {
 	return {
 		signIn,
-		openBrowser: async (url: string) => {
-			await signIn(url);
-		},
+		openBrowser,
+		completeDeviceCode: (userCode, options) => completeDeviceCode(origin, userCode, options),
 	};
 }

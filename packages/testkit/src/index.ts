@@ -1,4 +1,4 @@
-export type { FakeBrowser, SignInOptions } from "./browser.js";
+export type { DeviceLoginOptions, FakeBrowser, SignInOptions } from "./browser.js";
 export { createTestCertificate, type TestCertificate, type TestCertificateOptions } from "./certificate.js";
 export {
 	clearEgressViolations,
@@ -32,5 +32,6 @@ export type {
 	FakeUserInput,
 	InjectedFault,
 	OmittableField,
+	PendingDeviceCode,
 	RecordedRequest,
 } from "./types.js";

@@ -11,6 +11,7 @@ const SECRET_PARAMETERS: ReadonlySet<string> = new Set([
 	"assertion",
 	"code",
 	"code_verifier",
+	"device_code",
 	"refresh_token",
 	"password",
 	"fake_password",

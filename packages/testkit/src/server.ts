@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createFakeBrowser } from "./browser.js";
+import { TestkitError } from "./errors.js";
 import {
 	closeServer,
 	json,
@@ -15,6 +16,7 @@ import {
 } from "./http.js";
 import { seededUuid } from "./registry.js";
 import { authorize } from "./routes/authorize.js";
+import { deviceCodeEndpoint, deviceLogin } from "./routes/device-code.js";
 import { jwks, openidConfiguration } from "./routes/discovery.js";
 import { token } from "./routes/token.js";
 import { getSigningKey } from "./signing-key.js";
@@ -33,6 +35,9 @@ const ROUTES: Array<{ pattern: RegExp; handler: Handler }> = [
 	{ pattern: /^\/([^/]+)\/discovery\/(?:v2\.0\/)?keys$/i, handler: (s) => jwks(s) },
 	{ pattern: /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/i, handler: authorize },
 	{ pattern: /^\/([^/]+)\/oauth2\/v2\.0\/token$/i, handler: token },
+	{ pattern: /^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/i, handler: deviceCodeEndpoint },
+	// Not under a tenant: the captured segment is just the page's name.
+	{ pattern: /^\/(devicelogin)$/i, handler: deviceLogin },
 	{ pattern: /^\/([^/]+)\/oauth2\/v2\.0\/logout$/i, handler: () => ({ ...json(200, { signedOut: true }) }) },
 ];
 
@@ -45,6 +50,8 @@ function settingsFrom(options: FakeIdentityPlatformOptions): FakeSettings {
 		omit: [...(options.omit ?? [])],
 		refreshIn: options.refreshIn,
 		rejectAssertionReplay: options.rejectAssertionReplay ?? false,
+		deviceCodeInterval: options.deviceCodeInterval ?? 1,
+		deviceCodeLifetime: options.deviceCodeLifetime ?? 900,
 	};
 }
 
@@ -90,6 +97,32 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
 	res.end(reply.body);
 }
 
+/** The user's answer on `/devicelogin`, given directly. */
+function answerDeviceCode(
+	state: ServerState,
+	userCode: string,
+	answer: { username?: string; consent?: boolean } = {},
+): void {
+	const entry = state.deviceCodes.findPending(userCode);
+	if (entry === undefined) {
+		throw new TestkitError("invalid_options", `No pending device code has the user code '${userCode}'.`);
+	}
+	if (answer.consent === false) {
+		entry.status = "declined";
+		return;
+	}
+	const user =
+		answer.username === undefined ? state.registry.users[0] : state.registry.findUser(answer.username);
+	if (user === undefined) {
+		throw new TestkitError(
+			"invalid_options",
+			`No user '${answer.username ?? ""}' is registered (pass users or call addUser).`,
+		);
+	}
+	entry.user = user;
+	entry.status = "approved";
+}
+
 /**
  * Starts a fake of the Microsoft identity platform v2.0 endpoints on `127.0.0.1:<free port>`.
  * The first start in a process also generates the token-signing key (about 100–400 ms).
@@ -118,7 +151,7 @@ export async function startFakeIdentityPlatform(
 		});
 	});
 	state.origin = await listenOnLoopback(server, "The fake identity platform");
-	const browser = createFakeBrowser();
+	const browser = createFakeBrowser(state.origin);
 
 	return {
 		origin: state.origin,
@@ -152,6 +185,14 @@ export async function startFakeIdentityPlatform(
 		failNext: (fault) => state.faults.add(fault),
 		revokeRefreshTokens: (filter) => state.refreshTokens.revoke(filter),
 		verifyAccessToken: (accessToken) => verifyAccessToken(state, accessToken),
+		approveDeviceCode: (userCode, answer) => answerDeviceCode(state, userCode, answer),
+		declineDeviceCode: (userCode) => answerDeviceCode(state, userCode, { consent: false }),
+		pendingDeviceCodes: () =>
+			state.deviceCodes.pending().map((entry) => ({
+				userCode: entry.userCode,
+				clientId: entry.clientId,
+				scopes: entry.scope.split(" ").filter((scope) => scope !== ""),
+			})),
 		browser,
 		close: () => closeServer(server),
 	};

@@ -2,6 +2,7 @@
  * Everything one running fake knows, shared by its route handlers.
  */
 import { CodeStore } from "./codes.js";
+import { DeviceCodeStore } from "./device-codes.js";
 import { FaultQueue } from "./faults.js";
 import { Recorder } from "./recorder.js";
 import { RefreshTokenStore } from "./refresh-tokens.js";
@@ -20,6 +21,7 @@ export interface ServerState {
 	readonly settings: FakeSettings;
 	readonly registry: Registry;
 	readonly codes: CodeStore;
+	readonly deviceCodes: DeviceCodeStore;
 	readonly refreshTokens: RefreshTokenStore;
 	readonly recorder: Recorder;
 	readonly faults: FaultQueue;
@@ -42,6 +44,7 @@ export function createState(init: {
 		settings: init.settings,
 		registry: new Registry(init.tenantId, init.seed),
 		codes: new CodeStore(),
+		deviceCodes: new DeviceCodeStore(),
 		refreshTokens: new RefreshTokenStore(init.seed),
 		recorder: new Recorder(),
 		faults: new FaultQueue(),

@@ -43,6 +43,23 @@ export interface FakeSettings {
 	 * @default false
 	 */
 	rejectAssertionReplay: boolean;
+	/**
+	 * Polling interval the device code endpoint asks for, in seconds (fractions allowed, e.g. 0.05). A poll sooner
+	 * than this after the previous one gets `slow_down`.
+	 * @default 1
+	 */
+	deviceCodeInterval: number;
+	/** Lifetime of a device code, in seconds; a poll after it gets `expired_token`. @default 900 */
+	deviceCodeLifetime: number;
+}
+
+/** A device code waiting for its user, as `pendingDeviceCodes()` lists it. */
+export interface PendingDeviceCode {
+	/** What the user types on `/devicelogin`. */
+	userCode: string;
+	clientId: string;
+	/** Scopes the app asked for. */
+	scopes: string[];
 }
 
 /** A certificate registered on an application, as a PEM certificate or as a bare public key with its thumbprints. */
@@ -234,7 +251,16 @@ export interface FakeIdentityPlatform {
 	revokeRefreshTokens(filter?: { username?: string; clientId?: string }): void;
 	/** Verifies an access token this fake issued (signature, issuer, expiry); `undefined` when invalid. */
 	verifyAccessToken(token: string): AccessTokenClaims | undefined;
-	/** A scripted user agent that signs users in through the authorize endpoint. */
+	/**
+	 * Plays the user who typed `userCode` on `/devicelogin` and signed in (as `username`, default the first
+	 * registered user), or declined when `consent` is `false`. Throws `invalid_options` when no pending code has it.
+	 */
+	approveDeviceCode(userCode: string, answer?: { username?: string; consent?: boolean }): void;
+	/** Plays the user who declined on `/devicelogin`: the app's next poll gets `authorization_declined`. */
+	declineDeviceCode(userCode: string): void;
+	/** Device codes issued and not yet answered or expired, oldest first. */
+	pendingDeviceCodes(): PendingDeviceCode[];
+	/** A scripted user agent that signs users in through the authorize endpoint (and `/devicelogin`). */
 	readonly browser: FakeBrowser;
 	/** Stops the server and drops open connections. */
 	close(): Promise<void>;

@@ -73,7 +73,7 @@ describe("discovery, keys and routing", () => {
 				body: new URLSearchParams(form),
 			}).then(async (response) => (await response.json()) as { error: string; error_codes: number[] });
 		expect(
-			await post({ client_id: "native", grant_type: "urn:ietf:params:oauth:grant-type:device_code" }),
+			await post({ client_id: "native", grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer" }),
 		).toMatchObject({
 			error: "unsupported_grant_type",
 			error_codes: [70003],

@@ -38,3 +38,17 @@ export function consoleConsent(options: ConsoleConsentOptions = {}): ConsentHand
 		}
 	};
 }
+
+let nativeClientWarned = false;
+
+/**
+ * Once per process: Microsoft's `nativeclient` redirect page now often shows a phishing warning
+ * or bounces to `/common/wrongplace` before the URL can be copied (python-o365 #1198, #1213).
+ */
+export function warnAboutNativeClient(output: NodeJS.WritableStream, redirectUri: string): void {
+	if (nativeClientWarned || !/\/oauth2\/nativeclient$/i.test(new URL(redirectUri).pathname)) return;
+	nativeClientWarned = true;
+	output.write(
+		'Warning: Microsoft\'s nativeclient page may show a phishing warning or send you to /common/wrongplace before you can copy its URL. If it does, sign in with authenticate({ method: "deviceCode" }) or authenticate({ method: "loopback" }) instead.\n',
+	);
+}

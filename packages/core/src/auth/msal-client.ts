@@ -13,9 +13,13 @@
 import { createRequire } from "node:module";
 import type * as Msal from "@azure/msal-node";
 import type { TokenBackend } from "../backend/token-backend.js";
-import { AuthenticationError, type O365ErrorCode } from "../errors.js";
+import { AuthenticationError } from "../errors.js";
 import type { LogLevel, SafeLogger } from "../logging/logger.js";
+import { raceSignal } from "../utils/abort.js";
+import { rememberSecret } from "../utils/known-secrets.js";
 import type { ClientCredential } from "./credentials.js";
+import { fetchNetworkClient } from "./fetch-network-client.js";
+import { toAuthenticationError } from "./msal-errors.js";
 
 type MsalModule = typeof import("@azure/msal-node");
 
@@ -87,11 +91,31 @@ export interface CodeRedemption {
 	clientInfo?: string | undefined;
 }
 
+/** What the device code endpoint answered (RFC 8628 §3.2), in our names. */
+export interface DeviceCodeGrant {
+	/** Secret: what the polls send. */
+	deviceCode: string;
+	userCode: string;
+	verificationUri: string;
+	/** Seconds. */
+	expiresIn: number;
+	/** Seconds between polls. */
+	interval: number;
+	message: string;
+}
+
 type App = Msal.ConfidentialClientApplication | Msal.PublicClientApplication;
+
+const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+/** Any absolute URI: the device code polls carry none (see #deviceCodeApp). */
+const NO_REDIRECT = "http://localhost";
 
 export class MsalClient {
 	readonly #config: MsalClientConfig;
 	#app: App | undefined;
+	#deviceApp: App | undefined;
+	/** Device codes being polled, with the signal that cancels their request. */
+	readonly #polls = new Map<string, AbortSignal | undefined>();
 
 	constructor(config: MsalClientConfig) {
 		this.#config = config;
@@ -210,8 +234,139 @@ export class MsalClient {
 		return toTokenResult(result);
 	}
 
+	/**
+	 * Asks the device code endpoint for a code (RFC 8628 §3.1). msal-node has no device code API
+	 * on confidential clients and may drop its public one (see the seam note in
+	 * login-ux-and-cli.md §0), so this request is ours. The endpoint sits beside the authorize
+	 * endpoint, which msal-node resolves for us (with discovery when the authority needs it).
+	 */
+	async requestDeviceCode(request: {
+		scopes: string[];
+		signal?: AbortSignal | undefined;
+	}): Promise<DeviceCodeGrant> {
+		const authorizeUrl = await this.#call("find the device code endpoint", () =>
+			this.#getApp().getAuthCodeUrl({ scopes: request.scopes, redirectUri: NO_REDIRECT }),
+		);
+		const endpoint = new URL(authorizeUrl);
+		endpoint.search = "";
+		endpoint.pathname = endpoint.pathname.replace(/\/authorize$/, "/devicecode");
+		const scopes = [...new Set([...request.scopes, "openid", "profile", "offline_access"])];
+		const body = new URLSearchParams({ client_id: this.#config.clientId, scope: scopes.join(" ") });
+		let response: { status: number; body: Record<string, unknown> };
+		try {
+			response = await this.#post(endpoint.href, body.toString(), request.signal);
+		} catch (error) {
+			if (request.signal?.aborted) throw error;
+			throw toAuthenticationError(error, "reach the device code endpoint", false);
+		}
+		const answer = response.body ?? {};
+		const { device_code, user_code, verification_uri, expires_in, interval, message } = answer;
+		if (response.status !== 200 || typeof device_code !== "string" || typeof user_code !== "string") {
+			throw toAuthenticationError(
+				{
+					errorCode: String(answer.error ?? `HTTP ${response.status}`),
+					errorMessage: String(answer.error_description ?? ""),
+				},
+				"start the device code sign-in",
+				false,
+			);
+		}
+		rememberSecret(device_code); // it redeems the user's tokens: redacted wherever it might be echoed
+		const seconds = (value: unknown, fallback: number) =>
+			Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) : fallback;
+		return {
+			deviceCode: device_code,
+			userCode: user_code,
+			verificationUri: typeof verification_uri === "string" ? verification_uri : "",
+			expiresIn: seconds(expires_in, 900),
+			interval: seconds(interval, 5), // RFC 8628's default
+			message: typeof message === "string" ? message : "",
+		};
+	}
+
+	/**
+	 * One poll of the token endpoint with the device code grant. It runs through msal-node's
+	 * authorization-code path on a second application whose network client turns that request
+	 * into the device code grant: msal-node still authenticates the client (secret or a fresh
+	 * certificate assertion), reads the answer and caches the tokens exactly as for any sign-in.
+	 * A pending user surfaces as an AuthenticationError with `providerError.error`
+	 * `authorization_pending` (or `slow_down`, `authorization_declined`, `expired_token`).
+	 */
+	async redeemDeviceCode(request: {
+		deviceCode: string;
+		scopes: string[];
+		signal?: AbortSignal | undefined;
+	}): Promise<TokenResult> {
+		const app = this.#deviceCodeApp();
+		this.#polls.set(request.deviceCode, request.signal);
+		try {
+			const result = await this.#call("complete the device code sign-in", () =>
+				app.acquireTokenByCode({
+					code: request.deviceCode,
+					scopes: request.scopes,
+					redirectUri: NO_REDIRECT,
+				}),
+			);
+			return toTokenResult(result);
+		} finally {
+			this.#polls.delete(request.deviceCode);
+		}
+	}
+
+	#deviceCodeApp(): App {
+		this.#deviceApp ??= this.#createApp({
+			sendGetRequestAsync: (url, options, timeout) =>
+				this.#baseNetwork().sendGetRequestAsync(url, options, timeout),
+			sendPostRequestAsync: async <T>(
+				url: string,
+				options?: { headers?: Record<string, string>; body?: string },
+			) => {
+				const params = new URLSearchParams(options?.body ?? "");
+				const code = params.get("code");
+				if (code === null || params.get("grant_type") !== "authorization_code" || !this.#polls.has(code)) {
+					return this.#baseNetwork().sendPostRequestAsync<T>(url, options);
+				}
+				params.set("grant_type", DEVICE_CODE_GRANT);
+				params.set("device_code", code);
+				params.delete("code");
+				params.delete("redirect_uri");
+				const signal = this.#polls.get(code);
+				const response = await this.#post(url, params.toString(), signal, options?.headers);
+				return response as unknown as { headers: Record<string, string>; body: T; status: number };
+			},
+		});
+		return this.#deviceApp;
+	}
+
+	/** The caller's network client, or fetch. */
+	#baseNetwork(): NetworkClient {
+		return this.#config.networkClient ?? fetchNetworkClient();
+	}
+
+	/** A form POST that stops when `signal` aborts: fetch's own request is cancelled; a caller's client is raced. */
+	async #post(
+		url: string,
+		body: string,
+		signal: AbortSignal | undefined,
+		headers: Record<string, string> = {},
+	): Promise<{ status: number; headers: Record<string, string>; body: Record<string, unknown> }> {
+		const options = {
+			headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" },
+			body,
+		};
+		if (this.#config.networkClient === undefined) return fetchNetworkClient().post(url, options, signal);
+		return raceSignal(
+			this.#config.networkClient.sendPostRequestAsync<Record<string, unknown>>(url, options),
+			signal,
+		);
+	}
+
 	#getApp(): App {
-		if (this.#app !== undefined) return this.#app;
+		this.#app ??= this.#createApp(this.#config.networkClient);
+		return this.#app;
+	}
+
+	#createApp(networkClient: NetworkClient | undefined): App {
 		const msal = loadMsal();
 		const config = this.#config;
 		const backend = config.tokenBackend;
@@ -250,17 +405,15 @@ export class MsalClient {
 			auth,
 			cache: { cachePlugin },
 			system: {
-				...(config.networkClient === undefined
+				...(networkClient === undefined
 					? {}
-					: { networkClient: config.networkClient as unknown as Msal.INetworkModule }),
+					: { networkClient: networkClient as unknown as Msal.INetworkModule }),
 				loggerOptions: msalLoggerOptions(msal, config.log),
 			},
 		};
-		this.#app =
-			credential.kind === "none"
-				? new msal.PublicClientApplication(options)
-				: new msal.ConfidentialClientApplication(options);
-		return this.#app;
+		return credential.kind === "none"
+			? new msal.PublicClientApplication(options)
+			: new msal.ConfidentialClientApplication(options);
 	}
 
 	async #call<T>(what: string, run: () => Promise<T>, refreshing = false): Promise<T> {
@@ -303,80 +456,4 @@ function msalLoggerOptions(
 			log?.log(levels.get(level) ?? "debug", `msal-node: ${message}`);
 		},
 	};
-}
-
-/**
- * The identity platform's own sentence: msal-node wraps it as "Error(s): … - Timestamp: … -
- * Description: AADSTS…: … Trace ID … - Correlation ID: … - Trace ID: …".
- */
-function providerDescription(message: string): string {
-	const firstLine = message.split("\n")[0]?.trim() ?? "";
-	const at = firstLine.indexOf(" - Description: ");
-	if (at < 0) return firstLine;
-	const description = firstLine.slice(at + " - Description: ".length);
-	return description.split(/ Trace ID: | - Correlation ID: /)[0]?.trim() ?? description;
-}
-
-/** Server errors after which only a new interactive sign-in helps. */
-const SIGN_IN_REQUIRED = new Set([
-	"invalid_grant",
-	"interaction_required",
-	"login_required",
-	"consent_required",
-	"no_tokens_found",
-	"no_account_found",
-	"refresh_token_expired",
-	"bad_token",
-]);
-
-interface MsalLikeError {
-	name?: string;
-	errorCode?: string;
-	errorMessage?: string;
-	subError?: string;
-	correlationId?: string;
-	message?: string;
-}
-
-/**
- * Maps an msal-node error to ours, keeping the identity platform's words (redacted) and cause.
- * When `refreshing`, a refused refresh token means only a new sign-in helps (`sign_in_required`);
- * a refused authorization code is just this sign-in failing.
- */
-export function toAuthenticationError(
-	error: unknown,
-	what: string,
-	refreshing: boolean,
-): AuthenticationError {
-	if (error instanceof AuthenticationError) return error;
-	const msalError = (error ?? {}) as MsalLikeError;
-	const errorCode = msalError.errorCode ?? "";
-	const description = providerDescription(msalError.errorMessage ?? msalError.message ?? "");
-	const providerError = {
-		...(errorCode === "" ? {} : { error: errorCode }),
-		...(description === "" ? {} : { errorDescription: description }),
-		...(msalError.subError ? { suberror: msalError.subError } : {}),
-		...(msalError.correlationId ? { correlationId: msalError.correlationId } : {}),
-	};
-	let code: O365ErrorCode = "token_request_failed";
-	let advice = "";
-	if (
-		refreshing &&
-		(msalError.name === "InteractionRequiredAuthError" ||
-			SIGN_IN_REQUIRED.has(errorCode) ||
-			SIGN_IN_REQUIRED.has(msalError.subError ?? ""))
-	) {
-		code = "sign_in_required";
-		advice = " The user must sign in again: call account.authenticate().";
-	} else if (errorCode === "state_mismatch" || errorCode === "state_not_found") {
-		code = "state_mismatch";
-		advice = " The redirect does not belong to this sign-in; start again with getAuthorizationUrl().";
-	} else if (errorCode === "invalid_client" || errorCode === "unauthorized_client") {
-		advice = " Check the client secret or certificate registered on the app.";
-	}
-	const said = errorCode === "" ? description : `${errorCode}: ${description}`;
-	return new AuthenticationError(code, `Could not ${what} (${said || "no details"}).${advice}`, {
-		cause: error,
-		providerError,
-	});
 }

@@ -5,6 +5,7 @@ import { authenticateClient } from "../client-auth.js";
 import { entraErrorBody, OAuthError } from "../errors.js";
 import { authorizationCodeGrant } from "../grants/authorization-code.js";
 import { clientCredentialsGrant } from "../grants/client-credentials.js";
+import { DEVICE_CODE_GRANT, DEVICE_CODE_GRANT_SHORT, deviceCodeGrant } from "../grants/device-code.js";
 import { passwordGrant } from "../grants/password.js";
 import { refreshTokenGrant } from "../grants/refresh-token.js";
 import { json, type Reply, type RouteRequest } from "../http.js";
@@ -30,7 +31,16 @@ function runGrant(state: ServerState, request: RouteRequest): Record<string, unk
 		);
 	}
 	const grantType = form.grant_type;
-	if (!["authorization_code", "refresh_token", "client_credentials", "password"].includes(grantType)) {
+	if (
+		![
+			"authorization_code",
+			"refresh_token",
+			"client_credentials",
+			"password",
+			DEVICE_CODE_GRANT,
+			DEVICE_CODE_GRANT_SHORT,
+		].includes(grantType)
+	) {
 		throw new OAuthError(
 			400,
 			"unsupported_grant_type",
@@ -46,6 +56,9 @@ function runGrant(state: ServerState, request: RouteRequest): Record<string, unk
 			return refreshTokenGrant(state, form, authenticated);
 		case "password":
 			return passwordGrant(state, form, tenant, authenticated);
+		case DEVICE_CODE_GRANT:
+		case DEVICE_CODE_GRANT_SHORT:
+			return deviceCodeGrant(state, form, authenticated);
 		default:
 			return clientCredentialsGrant(state, form, tenant, authenticated);
 	}

@@ -1,0 +1,231 @@
+import { PassThrough } from "node:stream";
+import { inspect } from "node:util";
+import { Account, type DeviceCodeInfo, MemoryTokenBackend } from "@o365/core";
+import { createTestCertificate } from "@o365/testkit";
+import { describe, expect, it, vi } from "vitest";
+import { PUBLIC_APP, useFakePlatform, WEB_APP } from "./helpers/fake-platform.js";
+
+const GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+const certificate = createTestCertificate({ subject: "o365-device-code-tests" });
+const platform = useFakePlatform({
+	deviceCodeInterval: 0.05,
+	clients: [{ clientId: "cert-web-app", certificates: [{ certificate: certificate.certificate }] }],
+});
+
+function account(kind: "public" | "authorization" = "public", backend = new MemoryTokenBackend()) {
+	const idp = platform();
+	const options = { tenantId: idp.tenantId, tokenBackend: backend, ...idp.msalConfig() };
+	return kind === "public"
+		? new Account(PUBLIC_APP.clientId, { ...options, authFlowType: "public" })
+		: new Account([WEB_APP.clientId, WEB_APP.clientSecret], options);
+}
+
+/** Polls of the device code grant the fake has seen so far. */
+const polls = () => platform().tokenRequests(GRANT).length;
+
+describe("authenticate({ method: 'deviceCode' })", () => {
+	it.each(["public", "authorization"] as const)(
+		"signs a user in (%s flow), stores the token, and the account refreshes silently afterwards",
+		async (kind) => {
+			const backend = new MemoryTokenBackend();
+			const signingIn = account(kind, backend);
+			const infos: DeviceCodeInfo[] = [];
+			const signedIn = await signingIn.authenticate({
+				scopes: ["basic"],
+				method: "deviceCode",
+				onDeviceCode: (info) => {
+					infos.push(info);
+					return platform().browser.completeDeviceCode(info.userCode, { username: "megan@contoso.test" });
+				},
+			});
+			expect(signedIn).toBe(true);
+			expect(signingIn.username).toBe("megan@contoso.test");
+			expect(infos).toHaveLength(1);
+			expect(await backend.loadToken()).toBe(true);
+			// a new Account on the same backend refreshes silently with the stored refresh token
+			const later = account(kind, backend);
+			platform().clearRequests();
+			await later.con.refreshToken();
+			expect(platform().tokenRequests("refresh_token")).toHaveLength(1);
+			expect(platform().verifyAccessToken(await later.con.getAccessToken())?.preferred_username).toBe(
+				"megan@contoso.test",
+			);
+			if (kind === "authorization") {
+				expect(platform().tokenRequests("refresh_token")[0]?.form.client_secret).toBe("[redacted]");
+			}
+		},
+	);
+
+	it("authenticates a certificate app's polls with client assertions msal-node signs", async () => {
+		const idp = platform();
+		const certApp = new Account(
+			["cert-web-app", { thumbprint: certificate.thumbprintSha256, privateKey: certificate.privateKey }],
+			{ tenantId: idp.tenantId, ...idp.msalConfig() },
+		);
+		const before = polls();
+		let approved = false;
+		await certApp.authenticate({
+			scopes: "basic",
+			method: "deviceCode",
+			onDeviceCode: (info) => {
+				// approved after the first poll, so both a refused and an accepted poll are authenticated
+				void vi
+					.waitFor(() => expect(polls()).toBeGreaterThan(before))
+					.then(() => {
+						approved = true;
+						idp.approveDeviceCode(info.userCode);
+					});
+			},
+		});
+		expect(approved).toBe(true);
+		const mine = idp.tokenRequests(GRANT).slice(before);
+		expect(mine.length).toBeGreaterThanOrEqual(2);
+		for (const poll of mine) {
+			expect(poll.form.client_assertion_type).toBe("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+			expect(poll.clientAssertionHeader).toMatchObject({ alg: "PS256" });
+			expect(poll.form).not.toHaveProperty("redirect_uri");
+			expect(poll.form).not.toHaveProperty("code");
+		}
+		expect(certApp.username).toBe("adele@contoso.test");
+	});
+
+	it("gives onDeviceCode the code, the URL, the expiry, the interval and a one-line message", async () => {
+		let info: DeviceCodeInfo | undefined;
+		const before = Date.now();
+		await account().authenticate({
+			scopes: "basic",
+			method: "deviceCode",
+			onDeviceCode: (shown) => {
+				info = shown;
+				platform().approveDeviceCode(shown.userCode);
+			},
+		});
+		expect(info).toMatchObject({ verificationUri: `${platform().origin}/devicelogin`, interval: 0.05 });
+		expect(info?.userCode).toMatch(/^[A-Z0-9]{9}$/);
+		expect(info?.expiresOn.getTime()).toBeGreaterThanOrEqual(before + 899_000);
+		expect(info?.message).toBe(
+			`To sign in, open ${platform().origin}/devicelogin and enter the code ${info?.userCode} (expires at ${info?.expiresOn.toISOString().slice(11, 16)} UTC).`,
+		);
+	});
+
+	it("writes the message to `output` by default", async () => {
+		const output = new PassThrough();
+		let printed = "";
+		output.on("data", (chunk: Buffer) => {
+			printed += chunk.toString();
+			const code = /enter the code (\w+)/.exec(printed)?.[1];
+			if (code) platform().approveDeviceCode(code);
+		});
+		expect(await account().authenticate({ scopes: "basic", method: "deviceCode", output })).toBe(true);
+		expect(printed).toMatch(
+			/^To sign in, open http:\/\/127\.0\.0\.1:\d+\/devicelogin and enter the code \w+ \(expires at \d\d:\d\d UTC\)\.\n$/,
+		);
+	});
+
+	it("keeps polling while the user has not answered, then signs in", async () => {
+		const before = polls();
+		let userCode = "";
+		const signingIn = account().authenticate({
+			scopes: "basic",
+			method: "deviceCode",
+			onDeviceCode: (info) => {
+				userCode = info.userCode;
+			},
+		});
+		await vi.waitFor(() => expect(polls()).toBeGreaterThanOrEqual(before + 3));
+		expect(
+			platform()
+				.tokenRequests(GRANT)
+				.slice(before)
+				.every((poll) => poll.error === "authorization_pending"),
+		).toBe(true);
+		platform().approveDeviceCode(userCode);
+		expect(await signingIn).toBe(true);
+	});
+
+	it("backs off by five seconds after slow_down, without surfacing it", async () => {
+		const controller = new AbortController();
+		platform().failNext({ grantType: GRANT, error: "slow_down", errorDescription: "AADSTS70022: slow down" });
+		const before = polls();
+		const signingIn = account().authenticate({
+			scopes: "basic",
+			method: "deviceCode",
+			signal: controller.signal,
+			onDeviceCode: () => {},
+		});
+		await vi.waitFor(() => expect(polls()).toBe(before + 1));
+		expect(platform().tokenRequests(GRANT).at(-1)?.error).toBe("slow_down");
+		// without the back-off, ten more polls would come in this time (interval 50 ms)
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(polls()).toBe(before + 1);
+		controller.abort();
+		await expect(signingIn).rejects.toMatchObject({ code: "aborted" });
+	});
+
+	it("rejects with authorization_denied when the user declines", async () => {
+		const error = await account("authorization")
+			.authenticate({
+				scopes: "basic",
+				method: "deviceCode",
+				onDeviceCode: (info) => platform().browser.completeDeviceCode(info.userCode, { consent: false }),
+			})
+			.catch((e: unknown) => e);
+		expect(error).toMatchObject({ name: "AuthenticationError", code: "authorization_denied" });
+		expect(error).toHaveProperty("providerError.error", "authorization_declined");
+		expect(inspect(error, { depth: 10 })).not.toContain(WEB_APP.clientSecret);
+		expect(inspect(error, { depth: 10 })).not.toMatch(/DAQABAAEAAA/); // the device code
+	});
+
+	it("rejects with consent_timeout when the code expires", async () => {
+		platform().settings.deviceCodeLifetime = 0.12;
+		try {
+			const error = await account()
+				.authenticate({ scopes: "basic", method: "deviceCode", onDeviceCode: () => {} })
+				.catch((e: unknown) => e);
+			expect(error).toMatchObject({ name: "AuthenticationError", code: "consent_timeout" });
+			expect(error).toHaveProperty("providerError.error", "expired_token");
+		} finally {
+			platform().settings.deviceCodeLifetime = 900;
+		}
+	});
+
+	it("gives up with consent_timeout after consentTimeoutMs, and polls no more", async () => {
+		const error = await account()
+			.authenticate({ scopes: "basic", method: "deviceCode", onDeviceCode: () => {}, consentTimeoutMs: 200 })
+			.catch((e: unknown) => e);
+		expect(error).toMatchObject({ name: "AuthenticationError", code: "consent_timeout" });
+		expect((error as Error).message).toContain("200 ms");
+		const after = polls();
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(polls()).toBe(after);
+	});
+
+	it("stops at once when aborted mid-poll: no further poll, no timer left", async () => {
+		const controller = new AbortController();
+		const before = polls();
+		const signingIn = account().authenticate({
+			scopes: "basic",
+			method: "deviceCode",
+			signal: controller.signal,
+			onDeviceCode: () => {},
+		});
+		await vi.waitFor(() => expect(polls()).toBeGreaterThanOrEqual(before + 2));
+		const timersBefore = process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
+		controller.abort(new Error("user pressed Ctrl+C"));
+		await expect(signingIn).rejects.toMatchObject({ code: "aborted" });
+		const stoppedAt = polls();
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(polls()).toBe(stoppedAt);
+		const timersAfter = process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
+		expect(timersAfter).toBeLessThan(timersBefore);
+	});
+
+	it("rejects an option of another method, and the credentials of the wrong flow", async () => {
+		await expect(
+			account().authenticate({ scopes: "basic", method: "deviceCode", port: 8400 }),
+		).rejects.toMatchObject({ code: "invalid_option" });
+		await expect(account().authenticate({ scopes: "basic", method: "fax" as never })).rejects.toMatchObject({
+			code: "invalid_option",
+		});
+	});
+});
