@@ -11,7 +11,7 @@ const DEVICE_CODE = /enter the code (\S+?)[\s.,)]/;
 
 beforeAll(() => {
 	// Polling every 50 ms keeps the device-code tests quick.
-	(kit().idp.settings as unknown as { deviceCodeInterval: number }).deviceCodeInterval = 0.05;
+	kit().idp.settings.deviceCodeInterval = 0.05;
 });
 
 describe("o365 login with a device code", () => {

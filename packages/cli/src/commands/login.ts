@@ -4,7 +4,7 @@
  * the profile on success.
  */
 
-import { AuthenticationError, O365Error } from "@o365/core";
+import { type AuthenticateOptions, AuthenticationError, O365Error } from "@o365/core";
 import { type CommandSpec, listOption, type ParsedArgs, stringOption } from "../args.js";
 import { ensurePrivateDir } from "../config-dir.js";
 import { EXIT, UsageError } from "../errors.js";
@@ -84,8 +84,7 @@ export async function runLogin({ values }: ParsedArgs, io: CliIo): Promise<numbe
 	await ensurePrivateDir(tokensDir(settings.configDir));
 	const store = await openTokenStore(settings.configDir, settings.profileName, io.env);
 	const account = await openAccount(settings, store, { signal: io.signal });
-	// Typed by the sign-in contract (AuthenticateOptions: method, openBrowser, output).
-	const options = {
+	const options: AuthenticateOptions = {
 		method,
 		scopes: scopes.length > 0 ? scopes : DEFAULT_SCOPES,
 		signal: io.signal,
