@@ -11,9 +11,15 @@ const DIRECTORY_MODE = 0o700;
  * Replaces `file` with `data` so that a reader (in this or another process) sees either the old
  * content or the new one, never a mix: the data goes to a uniquely named temporary file in the
  * same folder (same file system, so the rename is atomic), is flushed to disk, and only then is
- * renamed over `file`. The result is always `0600`, whatever the umask or the old file's mode.
+ * renamed over `file`. The result always has `mode` (default `0600`), whatever the umask or the old
+ * file's mode.
  */
-export async function writeFileAtomic(file: string, data: string, signal?: AbortSignal): Promise<void> {
+export async function writeFileAtomic(
+	file: string,
+	data: string,
+	signal?: AbortSignal,
+	mode: number = FILE_MODE,
+): Promise<void> {
 	const directory = path.dirname(file);
 	await createPrivateDirectory(directory);
 	signal?.throwIfAborted();
@@ -27,8 +33,8 @@ export async function writeFileAtomic(file: string, data: string, signal?: Abort
 	const handle = await open(temporary, "wx", FILE_MODE);
 	try {
 		try {
-			// open()'s mode is filtered by the umask; chmod sets it exactly.
-			await handle.chmod(FILE_MODE);
+			// open()'s mode is filtered by the umask; chmod sets `mode` exactly.
+			await handle.chmod(mode);
 			await handle.writeFile(data, { encoding: "utf8" });
 			// Without this, a crash soon after the rename can leave an empty file on some file systems.
 			await handle.sync();

@@ -13,6 +13,7 @@ import {
 import { writeFileAtomic } from "./atomic-write-file.js";
 import { contentVersion } from "./content-version.js";
 import { errorCode } from "./errno.js";
+import { fileFormat, pythonJsonDumps, type TokenFileFormat } from "./file-format.js";
 import { fileLimits } from "./file-limits.js";
 import { acquireLockFile, type HeldLockFile } from "./lock-file.js";
 import { describeNonFile, type NotARegularFile, openRegularFile, readAtMost } from "./regular-file.js";
@@ -48,6 +49,21 @@ export interface FileSystemTokenBackendOptions extends BaseTokenBackendOptions {
 	 * @default 10485760 (10 MiB)
 	 */
 	maxFileBytes?: number;
+	/**
+	 * How the file's JSON is laid out. `"python-o365"` writes exactly what python-o365 writes
+	 * (`json.dumps(cache, indent=4)`: 4-space indents, non-ASCII as `\uXXXX`, no trailing
+	 * newline), so that a file both libraries share does not change shape with each writer.
+	 * Either layout is read.
+	 * @default "json" (compact)
+	 */
+	fileFormat?: TokenFileFormat;
+	/**
+	 * Permission bits of the token file, set exactly (whatever the umask). python-o365 leaves its
+	 * file to the umask, typically `0o644` (readable by every local user); a python-o365 process
+	 * running as another user may need `0o640` or `0o644` here, at that cost.
+	 * @default 0o600 (owner read/write only)
+	 */
+	fileMode?: number;
 }
 
 /** Identifies the file that `read()` last saw, so `quarantine()` never moves a newer one. */
@@ -71,9 +87,9 @@ const WRITE_LOCK_WAIT_MS = 10_000;
 /**
  * python-o365's `FileSystemTokenBackend`: keeps the token cache in one file, by default
  * `o365_token.txt` in the working directory. Unlike python-o365, every save is atomic (readers
- * and concurrent writers never see a torn file), the file is `0600` and new folders `0700`, and
- * an unreadable file (truncated, garbled, empty) is moved aside instead of being loaded as an
- * empty cache.
+ * and concurrent writers never see a torn file), the file is `0600` (see `fileMode`) and new
+ * folders `0700`, and an unreadable file (truncated, garbled, empty) is moved aside instead of
+ * being loaded as an empty cache. `fileFormat: "python-o365"` writes python-o365's own layout.
  *
  * Only a regular file is read or replaced: a FIFO, a device or a socket at the token path is
  * refused, untouched, and so is a symbolic link unless `followSymlinks` (see there). At most
@@ -92,11 +108,20 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 	#lastRead: FileIdentity | undefined;
 	readonly #followSymlinks: boolean;
 	readonly #maxFileBytes: number;
+	readonly #fileFormat: TokenFileFormat;
+	readonly #fileMode: number;
 
 	constructor(options: FileSystemTokenBackendOptions = {}) {
 		super(options);
 		this.tokenFile = resolveTokenFile(options.tokenPath, options.tokenFilename);
 		({ followSymlinks: this.#followSymlinks, maxFileBytes: this.#maxFileBytes } = fileLimits(options));
+		({ fileFormat: this.#fileFormat, fileMode: this.#fileMode } = fileFormat(options));
+	}
+
+	/** The cache JSON, laid out as `fileFormat` says (then encrypted, when a manager is set). */
+	override serialize(): string {
+		const json = super.serialize();
+		return this.#fileFormat === "python-o365" ? pythonJsonDumps(JSON.parse(json)) : json;
 	}
 
 	async read(options: StorageCallOptions = {}): Promise<string | undefined> {
@@ -117,7 +142,7 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 		const target = await this.#writeTarget();
 		await this.#underWriteLock(target, options.signal, async () => {
 			await this.#assertReplaceable(target);
-			await writeFileAtomic(target, value, options.signal);
+			await writeFileAtomic(target, value, options.signal, this.#fileMode);
 		});
 	}
 
@@ -136,7 +161,7 @@ export class FileSystemTokenBackend extends BaseTokenBackend {
 		return this.#underWriteLock(target, options.signal, async () => {
 			const current = await this.#readBytes(target, options.signal, false);
 			if ((current === undefined ? null : contentVersion(current)) !== expectedVersion) return undefined;
-			await writeFileAtomic(target, value, options.signal);
+			await writeFileAtomic(target, value, options.signal, this.#fileMode);
 			return contentVersion(value);
 		});
 	}

@@ -1,1 +1,2 @@
+export type { TokenFileFormat } from "./file-format.js";
 export { FileSystemTokenBackend, type FileSystemTokenBackendOptions } from "./file-system-token-backend.js";

@@ -1,8 +1,10 @@
 import type { AuthorizationFlow, RedirectResponse } from "./auth/authorization-flow.js";
 import type { BrowserOpener } from "./auth/browser-opener.js";
 import { type ConsentHandler, consoleConsent, warnAboutNativeClient } from "./auth/console-consent.js";
+import { isTokenCredential } from "./auth/credential-token-source.js";
 import type { Credentials } from "./auth/credentials.js";
 import type { DeviceCodeInfo } from "./auth/device-code.js";
+import { createAccountCredential, type TokenCredential } from "./auth/token-credential.js";
 import { Connection } from "./connection.js";
 import {
 	type AuthorizationUrlOptions,
@@ -160,7 +162,12 @@ export class Account {
 	readonly con: Connection;
 	readonly mainResource: string;
 
-	constructor(credentials: Credentials, accountOptions?: AccountOptions) {
+	/**
+	 * @param credentials - the client id, `[clientId, secret]` or `[clientId, certificate]`; or any
+	 *   `TokenCredential` (e.g. `@azure/identity`'s `ManagedIdentityCredential`), which then supplies
+	 *   every access token (asked for the protocol's `.default` scope) and signs in by itself.
+	 */
+	constructor(credentials: Credentials | TokenCredential, accountOptions?: AccountOptions) {
 		const options = readAccountOptions(accountOptions);
 		const { protocol: protocolOption, mainResource, ...connectionOptions } = options;
 		const protocol =
@@ -174,7 +181,8 @@ export class Account {
 		this.mainResource = resolveMainResource({
 			protocol,
 			mainResource,
-			authFlowType: options.authFlowType ?? "authorization",
+			authFlowType:
+				options.authFlowType ?? (isTokenCredential(credentials) ? "credentials" : "authorization"),
 		});
 		this.con = new Connection(credentials, { ...connectionOptions, protocol });
 	}
@@ -339,6 +347,25 @@ export class Account {
 			return this.con.requestToken(null, { ...options, requestedScopes });
 		}
 		return this.con.requestToken(authorizationResponse, options);
+	}
+
+	/**
+	 * This account as an `@azure/core-auth` `TokenCredential`, for Azure SDK clients and the Graph
+	 * SDKs: tokens come from its storage, with single-flight, fleet-safe refresh. Scopes must be the
+	 * protocol's resource (`https://graph.microsoft.com/.default` or its permissions); a claims
+	 * challenge forces a new token carrying the claims; a `tenantId` other than the account's is refused.
+	 */
+	asTokenCredential(): TokenCredential {
+		return createAccountCredential({
+			defaultScope: this.protocol.prefixScope(".default"),
+			tenantId: this.con.tenantId,
+			grantedScopes: () =>
+				this.con.tokenBackend.getTokenScopes({
+					...(this.con.username === undefined ? {} : { username: this.con.username }),
+					removeReserved: true,
+				}),
+			getAccessTokenInfo: (options) => this.con.getAccessTokenInfo(options),
+		});
 	}
 
 	toString(): string {

@@ -5,11 +5,13 @@ import {
 	type RedirectResponse,
 	readAuthorizationFlow,
 } from "./auth/authorization-flow.js";
+import { CredentialTokenSource, isTokenCredential, noSignIn } from "./auth/credential-token-source.js";
 import { type AuthFlowType, type Credentials, parseCredentials, validateTenant } from "./auth/credentials.js";
 import type { DeviceCodeSignInOptions } from "./auth/device-code.js";
 import { MsalClient } from "./auth/msal-client.js";
 import { PasswordSignIn } from "./auth/password-flow.js";
-import { type AccessTokenOptions, TokenManager } from "./auth/token-manager.js";
+import type { TokenCredential } from "./auth/token-credential.js";
+import { type AccessTokenInfo, type AccessTokenOptions, TokenManager } from "./auth/token-manager.js";
 import { assertTokenBackend } from "./backend/assert-token-backend.js";
 import { MemoryTokenBackend } from "./backend/memory-token-backend.js";
 import type { TokenBackend } from "./backend/token-backend.js";
@@ -60,23 +62,31 @@ export class Connection {
 	/** The protocol's `.default` scope: the app token's, and every app-permission request's. */
 	readonly #appScopes: string[];
 	readonly #tokens: TokenManager;
+	/** Where access tokens come from: `#tokens`, or the TokenCredential the connection was given. */
+	readonly #source: Pick<TokenManager, "getAccessToken" | "getAccessTokenInfo">;
+	readonly #credential: CredentialTokenSource | undefined;
 	readonly #msal: MsalClient;
 	readonly #http: HttpClient;
 	/** The password flow's user and password (the password is private to it); undefined for other flows. */
 	readonly #passwordSignIn: PasswordSignIn | undefined;
 
-	constructor(credentials: Credentials, connectionOptions?: ConnectionOptions) {
+	/** `credentials`: the client id (and secret or certificate), or any `TokenCredential` as the token source. */
+	constructor(credentials: Credentials | TokenCredential, connectionOptions?: ConnectionOptions) {
 		const options = readConnectionOptions(connectionOptions);
-		const authFlowType = options.authFlowType ?? "authorization";
+		const credential = isTokenCredential(credentials) ? credentials : undefined;
+		const authFlowType = options.authFlowType ?? (credential ? "credentials" : "authorization");
 		const cloud = signInCloud({
 			cloud: options.cloud,
 			protocolCloud: options.protocol?.cloud,
 			authority: options.authority,
 		});
-		const parsed = readCredentials(credentials, authFlowType);
+		const parsed = credential
+			? { clientId: "", credential: { kind: "none" as const } }
+			: readCredentials(credentials, authFlowType);
 		this.clientId = parsed.clientId;
 		this.authFlowType = authFlowType;
-		this.tenantId = validateTenant(options.tenantId, authFlowType);
+		// A credential knows its own tenant: ours is only checked, and passed on when given.
+		this.tenantId = validateTenant(options.tenantId, credential ? "authorization" : authFlowType);
 		this.#passwordSignIn = PasswordSignIn.fromOptions(authFlowType, {
 			username: options.username,
 			password: options.password,
@@ -109,8 +119,12 @@ export class Connection {
 			username: options.username,
 			log,
 		});
+		this.#credential =
+			credential &&
+			new CredentialTokenSource(credential, { scopes: this.#appScopes, tenantId: options.tenantId });
+		this.#source = this.#credential ?? this.#tokens;
 		this.#http = new HttpClient(resolveHttpConfig(options), this.protocol.serviceUrl, (tokenOptions) =>
-			this.#tokens.getAccessToken(tokenOptions),
+			this.#source.getAccessToken(tokenOptions),
 		);
 	}
 
@@ -139,6 +153,7 @@ export class Connection {
 		urlOptions?: AuthorizationUrlOptions,
 	): Promise<{ url: string; flow: AuthorizationFlow }> {
 		const options = readAuthorizationUrlOptions(urlOptions);
+		if (this.#credential) throw noSignIn("getAuthorizationUrl()");
 		if (this.authFlowType === "credentials") {
 			throw new ConfigurationError(
 				"invalid_option",
@@ -185,6 +200,10 @@ export class Connection {
 		// Before anything is sent: an authorization code sent for an aborted call would be spent.
 		if (options.signal?.aborted) throw abortError(options.signal);
 		const store = options.storeToken ?? true;
+		if (this.#credential) {
+			await this.#credential.getAccessToken({ signal: options.signal, forceRefresh: true });
+			return true;
+		}
 		if (this.authFlowType === "credentials") {
 			const scopes =
 				options.requestedScopes === undefined
@@ -284,18 +303,28 @@ export class Connection {
 		} catch (error) {
 			return Promise.reject(error);
 		}
-		return this.#tokens.getAccessToken(checked);
+		return this.#source.getAccessToken(checked);
+	}
+
+	/** As {@link getAccessToken}, with the token's expiry and renewal times in epoch ms (for `asTokenCredential`). */
+	getAccessTokenInfo(options?: AccessTokenOptions): Promise<AccessTokenInfo> {
+		try {
+			return this.#source.getAccessTokenInfo(readAccessTokenOptions(options));
+		} catch (error) {
+			return Promise.reject(error);
+		}
 	}
 
 	/** Forces a refresh now (keeps a refresh token alive, recovers from a revoked access token). */
 	async refreshToken(refreshOptions?: { signal?: AbortSignal }): Promise<boolean> {
 		const options = readRefreshTokenOptions(refreshOptions);
-		await this.#tokens.getAccessToken({ signal: options.signal, forceRefresh: true });
+		await this.#source.getAccessToken({ signal: options.signal, forceRefresh: true });
 		return true;
 	}
 
 	/** Whether a usable token is held: a refresh token, or an unexpired access token. */
 	async isAuthenticated(): Promise<boolean> {
+		if (this.#credential) return this.#credential.holdsToken;
 		await this.#tokens.ensureLoaded();
 		return this.#holdsUsableToken(this.username);
 	}

@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
+import { isIPv4 } from "node:net";
 import {
 	bitString,
 	booleanValue,
@@ -23,6 +24,11 @@ export interface TestCertificateOptions {
 	days?: number;
 	/** RSA modulus length in bits. @default 2048 */
 	modulusLength?: number;
+	/**
+	 * Host names and IP addresses (subjectAltName) for a TLS server certificate, e.g.
+	 * `["127.0.0.1", "localhost"]`. @default [] (a client-assertion certificate)
+	 */
+	subjectAltNames?: string[];
 }
 
 /** A freshly minted self-signed certificate and its key. Nothing here is ever written to disk. */
@@ -43,12 +49,23 @@ const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
 const COMMON_NAME = "2.5.4.3";
 const BASIC_CONSTRAINTS = "2.5.29.19";
 const KEY_USAGE = "2.5.29.15";
+const SUBJECT_ALT_NAME = "2.5.29.17";
 
 function name(commonName: string): Buffer {
 	return sequence(set(sequence(objectIdentifier(COMMON_NAME), utf8String(commonName))));
 }
 
-function extensions(): Buffer {
+/** `subjectAltName`: IPv4 addresses as iPAddress [7], anything else as dNSName [2]. */
+function subjectAltName(names: readonly string[]): Buffer {
+	const general = names.map((entry) =>
+		isIPv4(entry)
+			? tlv(0x87, Buffer.from(entry.split(".").map(Number)))
+			: tlv(0x82, Buffer.from(entry, "ascii")),
+	);
+	return sequence(objectIdentifier(SUBJECT_ALT_NAME), octetString(sequence(...general)));
+}
+
+function extensions(altNames: readonly string[]): Buffer {
 	// CA:FALSE and digitalSignature only: a leaf that may sign client assertions and nothing else.
 	const basicConstraints = sequence(
 		objectIdentifier(BASIC_CONSTRAINTS),
@@ -60,7 +77,8 @@ function extensions(): Buffer {
 		booleanValue(true),
 		octetString(tlv(0x03, Buffer.from([0x07, 0x80]))),
 	);
-	return explicit(3, sequence(basicConstraints, keyUsage));
+	if (altNames.length === 0) return explicit(3, sequence(basicConstraints, keyUsage));
+	return explicit(3, sequence(basicConstraints, keyUsage, subjectAltName(altNames)));
 }
 
 /**
@@ -69,7 +87,7 @@ function extensions(): Buffer {
  */
 export function buildSelfSignedCertificate(
 	keys: { privateKey: KeyObject; publicKey: KeyObject },
-	options: { subject?: string; days?: number } = {},
+	options: { subject?: string; days?: number; subjectAltNames?: string[] } = {},
 ): Buffer {
 	const subject = name(options.subject ?? "o365-testkit");
 	const notBefore = new Date(Date.now() - 60_000);
@@ -83,7 +101,7 @@ export function buildSelfSignedCertificate(
 		sequence(time(notBefore), time(notAfter)),
 		subject,
 		keys.publicKey.export({ type: "spki", format: "der" }),
-		extensions(),
+		extensions(options.subjectAltNames ?? []),
 	);
 	const signature = sign("sha256", tbs, keys.privateKey);
 	return sequence(tbs, algorithm, bitString(signature));

@@ -12,6 +12,8 @@
 
 import { createRequire } from "node:module";
 import type * as Msal from "@azure/msal-node";
+import type { CacheDocument } from "../backend/cache-json.js";
+import { toMsalPythonKeys } from "../backend/msal-python-keys.js";
 import type { TokenBackend } from "../backend/token-backend.js";
 import { AuthenticationError } from "../errors.js";
 import type { LogLevel, SafeLogger } from "../logging/logger.js";
@@ -370,12 +372,18 @@ export class MsalClient {
 		const msal = loadMsal();
 		const config = this.#config;
 		const backend = config.tokenBackend;
+		// msal-node sees and writes the cache under MSAL Python's keys (see msal-python-keys.ts), so
+		// that python-o365 and this library share it without duplicates. What the backend holds
+		// tells which entries msal-node has just written.
+		const backendDocument = () => JSON.parse(backend.serialize()) as CacheDocument;
 		const cachePlugin: Msal.ICachePlugin = {
 			beforeCacheAccess: async (context) => {
-				context.tokenCache.deserialize(backend.serialize());
+				context.tokenCache.deserialize(JSON.stringify(toMsalPythonKeys(backendDocument())));
 			},
 			afterCacheAccess: async (context) => {
-				if (context.cacheHasChanged) backend.deserialize(context.tokenCache.serialize(), { changed: true });
+				if (!context.cacheHasChanged) return;
+				const written = JSON.parse(context.tokenCache.serialize()) as CacheDocument;
+				backend.deserialize(JSON.stringify(toMsalPythonKeys(written, backendDocument())), { changed: true });
 			},
 		};
 		const credential = config.credential;

@@ -23,11 +23,16 @@ const LEASE_TTL_MS = 30_000;
 /** How long a process waits for another one's refresh before giving up with `lease_timeout`. */
 const LEASE_WAIT_MS = 60_000;
 
-interface Bearer {
+/** An access token with its times, as {@link TokenManager.getAccessTokenInfo} hands it out. */
+export interface AccessTokenInfo {
 	token: string;
-	/** Epoch ms after which the next call goes back to MSAL. */
+	/** Epoch ms when the token expires. */
+	expiresAt: number;
+	/** Epoch ms after which the next call goes back to MSAL (renews it). */
 	renewAt: number;
 }
+
+type Bearer = AccessTokenInfo;
 
 export interface TokenManagerOptions {
 	msal: MsalClient;
@@ -56,7 +61,7 @@ export interface AccessTokenOptions {
 export class TokenManager {
 	readonly #options: TokenManagerOptions;
 	readonly #bearers = new Map<string, Bearer>();
-	readonly #inflight = new Map<string, Promise<string>>();
+	readonly #inflight = new Map<string, Promise<Bearer>>();
 	#username: string | undefined;
 	#loaded = false;
 
@@ -84,18 +89,23 @@ export class TokenManager {
 	 * refreshes here: only a new token can carry the claims.
 	 */
 	getAccessToken(options: AccessTokenOptions = {}): Promise<string> {
-		return this.#token(options, true);
+		return this.#token(options, true).then((bearer) => bearer.token);
+	}
+
+	/** As {@link getAccessToken}, with the token's expiry and renewal times (for a `TokenCredential`). */
+	getAccessTokenInfo(options: AccessTokenOptions = {}): Promise<AccessTokenInfo> {
+		return this.#token(options, true).then((bearer) => ({ ...bearer }));
 	}
 
 	/** `askHook: false` is the refresh the hook itself asks for (`con.refreshToken()` inside it). */
-	#token(options: AccessTokenOptions, askHook: boolean): Promise<string> {
+	#token(options: AccessTokenOptions, askHook: boolean): Promise<Bearer> {
 		// Before anything starts: an aborted call sends nothing and leaves no promise behind.
 		if (options.signal?.aborted) return Promise.reject(abortError(options.signal));
 		const key = this.#username?.toLowerCase() ?? "";
 		const force = options.forceRefresh === true || options.claims !== undefined;
 		if (!force) {
 			const bearer = this.#bearers.get(key);
-			if (bearer !== undefined && Date.now() < bearer.renewAt) return Promise.resolve(bearer.token);
+			if (bearer !== undefined && Date.now() < bearer.renewAt) return Promise.resolve(bearer);
 		}
 		const flightKey = `${askHook ? "" : "direct:"}${force ? `force:${options.claims ?? ""}` : "renew"}:${key}`;
 		let flight = this.#inflight.get(flightKey);
@@ -129,15 +139,15 @@ export class TokenManager {
 		this.#logToken("signed in", result);
 	}
 
-	async #obtain(key: string, force: boolean, claims: string | undefined, askHook: boolean): Promise<string> {
+	async #obtain(key: string, force: boolean, claims: string | undefined, askHook: boolean): Promise<Bearer> {
 		await this.ensureLoaded();
 		const result =
 			this.#options.authFlowType === "credentials"
 				? await this.#appToken(force, claims, askHook)
 				: await this.#userToken(force, claims, askHook);
-		this.#remember(key, result);
+		const bearer = this.#remember(key, result);
 		if (result.fromCache === false) this.#logToken("refreshed the access token", result);
-		return result.accessToken;
+		return bearer;
 	}
 
 	async #appToken(force: boolean, claims: string | undefined, askHook: boolean): Promise<TokenResult> {
@@ -386,11 +396,13 @@ export class TokenManager {
 		return !(renewAt > Date.now());
 	}
 
-	#remember(key: string, result: TokenResult): void {
+	#remember(key: string, result: TokenResult): Bearer {
 		const renewAt = Math.min(
 			result.expiresAt - RENEWAL_OFFSET_MS,
 			result.refreshAt ?? Number.POSITIVE_INFINITY,
 		);
-		this.#bearers.set(key, { token: result.accessToken, renewAt });
+		const bearer = { token: result.accessToken, expiresAt: result.expiresAt, renewAt };
+		this.#bearers.set(key, bearer);
+		return bearer;
 	}
 }

@@ -301,8 +301,9 @@ export abstract class BaseTokenBackend implements TokenBackend {
 			throw new TokenBackendError(
 				this.name,
 				"backend_legacy_format",
-				"the stored token was written by python-o365 2.0 or older, which MSAL cannot use. " +
-					"Delete it (backend.deleteToken()) and sign in again.",
+				"the stored token was written by python-o365 2.0 or older, which MSAL cannot use; it was left untouched. " +
+					"To migrate, delete it (backend.deleteToken()) and sign in again, with account.authenticate() here " +
+					"or with python-o365 2.1+: both then share the new token cache.",
 			);
 		}
 		if (typeof parsed === "string") throw await this.#corrupt(parsed, options);

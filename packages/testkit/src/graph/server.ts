@@ -4,7 +4,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createTestCertificate } from "../certificate.js";
 import { TestkitError } from "../errors.js";
 import { closeServer, listenOnLoopback, readBody, toRecord } from "../http.js";
 import { authenticate, authorizationUri, type GraphPrincipal, isReply } from "./auth.js";
@@ -164,7 +166,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
 		res.end(reply.body);
 	};
 
-	const server = createServer((req, res) => {
+	const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
 		handle(req, res).catch((error: unknown) => {
 			if (lifetime.signal.aborted) {
 				req.socket.destroy();
@@ -179,12 +181,22 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
 			if (!res.headersSent) res.writeHead(reply.status, reply.headers);
 			res.end(reply.body);
 		});
-	});
-	context.origin = await listenOnLoopback(server, "The fake Graph");
+	};
+	// Graph clients send bearers only over https (graph-client, Azure pipelines): `tls` serves https
+	// with a certificate minted now for 127.0.0.1 and localhost, which clients trust as their `ca`.
+	const certificate = options.tls
+		? createTestCertificate({ subject: "o365-testkit-graph", subjectAltNames: ["127.0.0.1", "localhost"] })
+		: undefined;
+	const server = certificate
+		? createTlsServer({ cert: certificate.certificate, key: certificate.privateKey }, onRequest)
+		: createServer(onRequest);
+	const listening = await listenOnLoopback(server, "The fake Graph");
+	context.origin = certificate ? listening.replace(/^http:/, "https:") : listening;
 
 	const graph: FakeGraph = {
 		origin: context.origin,
 		serviceUrl: `${context.origin}/v1.0/`,
+		certificate: certificate?.certificate,
 		get users() {
 			return directory.users;
 		},

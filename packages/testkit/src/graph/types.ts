@@ -39,6 +39,12 @@ export interface FakeGraphOptions {
 	users?: number | FakeGraphUserInput[];
 	/** Page size of `/users` and `/users/delta` when the request names none (`$top` overrides, capped at 999). @default 10 */
 	pageSize?: number;
+	/**
+	 * Serve `https://` with a self-signed certificate for 127.0.0.1 and localhost minted at start
+	 * (clients trust {@link FakeGraph.certificate} as their `ca`). Graph SDKs attach bearers only to
+	 * https URLs. @default false
+	 */
+	tls?: boolean;
 }
 
 /** One request the fake received: a top-level HTTP request or a step of a `$batch`. */
@@ -122,10 +128,12 @@ export interface BatchStepThrottle {
 
 /** A running fake of Microsoft Graph (a small part of it) on `127.0.0.1`. */
 export interface FakeGraph {
-	/** `http://127.0.0.1:<port>`. */
+	/** `http://127.0.0.1:<port>` (`https://` with `tls`). */
 	readonly origin: string;
 	/** `${origin}/v1.0/`; `${origin}/beta/` is served the same way. */
 	readonly serviceUrl: string;
+	/** With `tls`: the server's PEM certificate, to pass as a client's `ca`; else `undefined`. */
+	readonly certificate: string | undefined;
 	/** The directory users, as `/users` serves them now. */
 	readonly users: readonly FakeGraphUser[];
 	/** Every request received (batch steps included, after their batch), in order of arrival, secrets redacted. */
