@@ -23,7 +23,10 @@ export interface Terminal {
 	typeLine(text: string): void;
 	/** Resolves with the exit code once the command has ended (`script -e` passes the child's on). */
 	readonly exited: Promise<number | null>;
-	/** Ends the command (and `script`) if it still runs. */
+	/**
+	 * Ends `script` if it still runs; the command then gets SIGHUP as the terminal closes, as when a
+	 * user closes a terminal window.
+	 */
 	kill(): void;
 }
 
