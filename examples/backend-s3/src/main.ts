@@ -12,24 +12,8 @@
 
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { AWSS3Backend } from "@o365/backend-s3";
+import { unquoteIfMatchForCeph } from "@o365/backend-s3/testing";
 import { runMain, showUserWithBackend, startDemo } from "@o365/example-support";
-
-/**
- * Ceph radosgw 16 compares `If-Match` with the ETag without its quotes, so the quoted ETag that S3
- * returns (and the backend sends back, as real S3 expects) never matches there: unquote it.
- */
-function unquoteIfMatchForCeph(client: S3Client): S3Client {
-	client.middlewareStack.add(
-		(next) => async (args) => {
-			const headers = (args.request as { headers?: Record<string, string> } | undefined)?.headers;
-			const value = headers?.["if-match"];
-			if (headers !== undefined && value !== undefined) headers["if-match"] = value.replaceAll('"', "");
-			return next(args);
-		},
-		{ step: "build", name: "unquoteIfMatchForCeph" },
-	);
-	return client;
-}
 
 async function localClient(endpoint: string, bucket: string): Promise<S3Client> {
 	const client = unquoteIfMatchForCeph(

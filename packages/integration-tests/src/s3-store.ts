@@ -6,6 +6,7 @@ import {
 	ListObjectsV2Command,
 	S3Client,
 } from "@aws-sdk/client-s3";
+import { unquoteIfMatchForCeph } from "@o365/backend-s3/testing";
 
 /** Where a fleet's S3 store is: a bucket on an S3 server (Ceph radosgw in the tests). */
 export interface S3StoreConfig {
@@ -17,28 +18,16 @@ export interface S3StoreConfig {
 	filename: string;
 }
 
-/**
- * An S3 client for the test server. Test-only: Ceph RGW 16 compares `If-Match` with the ETag
- * without its quotes, so a middleware in the `build` step (before signing) strips them; the
- * backend itself sends the ETag as S3 returned it, which is what AWS expects.
- */
+/** An S3 client for the test server, with the radosgw `If-Match` shim (see `@o365/backend-s3/testing`). */
 export function testS3Client(config: Omit<S3StoreConfig, "kind" | "bucketName" | "filename">): S3Client {
-	const client = new S3Client({
-		endpoint: config.endpoint,
-		region: "us-east-1",
-		forcePathStyle: true,
-		credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-	});
-	client.middlewareStack.add(
-		(next) => async (args) => {
-			const headers = (args.request as { headers?: Record<string, string> } | undefined)?.headers;
-			const value = headers?.["if-match"];
-			if (headers !== undefined && value !== undefined) headers["if-match"] = value.replaceAll('"', "");
-			return next(args);
-		},
-		{ step: "build", name: "rgwUnquoteIfMatch" },
+	return unquoteIfMatchForCeph(
+		new S3Client({
+			endpoint: config.endpoint,
+			region: "us-east-1",
+			forcePathStyle: true,
+			credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+		}),
 	);
-	return client;
 }
 
 /** Creates a fresh bucket for one fleet; `drop()` empties and deletes it. */

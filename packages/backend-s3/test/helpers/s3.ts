@@ -7,30 +7,13 @@ import {
 	S3Client,
 	type S3ClientConfig,
 } from "@aws-sdk/client-s3";
+import { unquoteIfMatchForCeph } from "@o365/backend-s3/testing";
 import { inject } from "vitest";
-
-/**
- * Test-only: Ceph RGW 16 compares `If-Match` with the ETag without its quotes, so the quoted ETag
- * S3 returns (and the backend sends back, as real S3 expects) would always fail there. This strips
- * the quotes in the SDK's `build` step, before signing (later, it breaks the signature).
- */
-export function unquoteIfMatchForRgw(client: S3Client): S3Client {
-	client.middlewareStack.add(
-		(next) => async (args) => {
-			const headers = (args.request as { headers?: Record<string, string> } | undefined)?.headers;
-			const value = headers?.["if-match"];
-			if (headers !== undefined && value !== undefined) headers["if-match"] = value.replaceAll('"', "");
-			return next(args);
-		},
-		{ step: "build", name: "rgwUnquoteIfMatch" },
-	);
-	return client;
-}
 
 /** An S3 client for the test server (radosgw), with the RGW shim; `config` overrides. */
 export function testS3Client(config: S3ClientConfig = {}): S3Client {
 	const server = inject("s3Server");
-	return unquoteIfMatchForRgw(
+	return unquoteIfMatchForCeph(
 		new S3Client({
 			endpoint: server.endpoint,
 			region: "us-east-1",
