@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { EXAMPLE_COMMAND } from "@o365/example-support/test";
 
 export interface StartedExample {
 	url: string;
@@ -14,18 +15,8 @@ export interface StartedExample {
 }
 
 export async function startExample(cwd: string, env: NodeJS.ProcessEnv): Promise<StartedExample> {
-	const child: ChildProcess = spawn(
-		process.execPath,
-		[
-			"--conditions=@o365/source",
-			"--import",
-			"tsx",
-			"--import",
-			"@o365/testkit/guard-process",
-			"src/main.ts",
-		],
-		{ cwd, env, stdio: ["ignore", "pipe", "pipe"] },
-	);
+	const [command = process.execPath, ...args] = EXAMPLE_COMMAND;
+	const child: ChildProcess = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
 	let output = "";
 	const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
 	const url = await new Promise<string>((resolve, reject) => {
