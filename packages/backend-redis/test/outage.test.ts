@@ -91,7 +91,7 @@ describe.each(CLIENT_LIBRARIES)("a Redis outage (%s)", (library) => {
 			timeout: 20_000,
 			interval: 100,
 		});
-	});
+	}, 40_000);
 
 	it("server frozen while a lease is being taken: the call rejects typed, and the lease the server grants after it thaws is given back", async () => {
 		server.freeze();
