@@ -55,7 +55,8 @@ const poll = (code: string, extra: Record<string, string> = {}) =>
 	post("token", { client_id: "native", grant_type: GRANT, device_code: code, ...extra });
 
 /** Waits past the polling interval, so the next poll is not a slow_down. */
-const pastInterval = () => new Promise((resolve) => setTimeout(resolve, 60));
+/** Waits out a code's polling interval (the fake's clock is the wall clock), in seconds. @default 0.05 */
+const pastInterval = (seconds = 0.05) => new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 10));
 
 describe("device code flow", () => {
 	it("issues a code with Entra's fields and lists it as pending", async () => {
@@ -82,11 +83,15 @@ describe("device code flow", () => {
 	});
 
 	it("answers authorization_pending, then slow_down when polled too fast, then the user's tokens once approved", async () => {
-		const code = await deviceCode();
+		// A 1 s interval for this code: two polls in a row land within it even on a loaded machine.
+		idp.settings.deviceCodeInterval = 1;
+		const code = await deviceCode().finally(() => {
+			idp.settings.deviceCodeInterval = 0.05;
+		});
 		expect((await poll(code.device_code)).body.error).toBe("authorization_pending");
 		expect((await poll(code.device_code)).body.error).toBe("slow_down");
 		idp.approveDeviceCode(code.user_code, { username: "adele@contoso.test" });
-		await pastInterval();
+		await pastInterval(1);
 		const { status, body } = await poll(code.device_code, {
 			client_info: "1",
 			scope: `${GRAPH_USER_READ} openid offline_access`,
@@ -96,7 +101,7 @@ describe("device code flow", () => {
 		expect(body).toHaveProperty("id_token");
 		expect(body).toHaveProperty("client_info");
 		expect(idp.verifyAccessToken(body.access_token as string)?.preferred_username).toBe("adele@contoso.test");
-		await pastInterval();
+		await pastInterval(1);
 		expect((await poll(code.device_code)).body.error).toBe("invalid_grant"); // single use
 		expect(idp.pendingDeviceCodes().some((entry) => entry.userCode === code.user_code)).toBe(false);
 	});
