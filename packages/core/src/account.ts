@@ -4,6 +4,7 @@ import { type ConsentHandler, consoleConsent, warnAboutNativeClient } from "./au
 import { isTokenCredential } from "./auth/credential-token-source.js";
 import type { Credentials } from "./auth/credentials.js";
 import type { DeviceCodeInfo } from "./auth/device-code.js";
+import { Deadline } from "./auth/sign-in-deadline.js";
 import { createAccountCredential, type TokenCredential } from "./auth/token-credential.js";
 import { Connection } from "./connection.js";
 import {
@@ -14,7 +15,7 @@ import {
 	type RequestTokenOptions,
 	readRequestTokenOptions,
 } from "./connection-options.js";
-import { ConfigurationError, O365Error } from "./errors.js";
+import { ConfigurationError } from "./errors.js";
 import type { CloudName } from "./protocol/clouds.js";
 import { MSGraphProtocol } from "./protocol/ms-graph-protocol.js";
 import { Protocol } from "./protocol/protocol.js";
@@ -284,21 +285,15 @@ export class Account {
 			...(options.redirectUri === undefined ? {} : { redirectUri: options.redirectUri }),
 		});
 		if (output) warnAboutNativeClient(output, flow.redirectUri);
-		const timeout = AbortSignal.timeout(timeoutMs);
-		const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+		const deadline = new Deadline(options.signal, timeoutMs);
 		let redirected: Awaited<ReturnType<ConsentHandler>>;
 		try {
-			const answer = handleConsent(url, { signal });
-			redirected = isThenable(answer) ? await raceSignal(Promise.resolve(answer), signal) : answer;
+			const answer = handleConsent(url, { signal: deadline.signal });
+			redirected = isThenable(answer) ? await raceSignal(Promise.resolve(answer), deadline.signal) : answer;
 		} catch (error) {
-			if (timeout.aborted && !options.signal?.aborted) {
-				throw new O365Error(
-					"consent_timeout",
-					`no consent arrived within ${timeoutMs} ms; call authenticate() again (or raise consentTimeoutMs).`,
-					{ cause: error },
-				);
-			}
-			throw error;
+			throw deadline.explain(error, "no consent arrived");
+		} finally {
+			deadline.dispose();
 		}
 		if (redirected === null || redirected === undefined || redirected === "") {
 			output?.write("Authentication Flow aborted.\n");

@@ -7,9 +7,9 @@
 
 import { AuthenticationError } from "../errors.js";
 import { raceSignal } from "../utils/abort.js";
-import { Deadline } from "../utils/deadline.js";
 import { sleep } from "../utils/sleep.js";
 import type { MsalClient, TokenResult } from "./msal-client.js";
+import { Deadline } from "./sign-in-deadline.js";
 
 /** What the user needs to sign in with a device code. */
 export interface DeviceCodeInfo {

@@ -7,11 +7,11 @@
  */
 
 import { AuthenticationError } from "../errors.js";
-import { Deadline } from "../utils/deadline.js";
 import type { AuthorizationFlow } from "./authorization-flow.js";
 import { type BrowserOpener, openSystemBrowser } from "./browser-opener.js";
 import { DEFAULT_SUCCESS_PAGE, defaultErrorPage } from "./loopback-pages.js";
 import { startLoopbackServer } from "./loopback-server.js";
+import { Deadline } from "./sign-in-deadline.js";
 
 /** The two steps of a code sign-in this flow needs (a Connection). */
 export interface CodeSignIn {

@@ -1,5 +1,5 @@
 import { AuthenticationError } from "../errors.js";
-import { abortError } from "./abort.js";
+import { abortError } from "../utils/abort.js";
 
 /**
  * One signal for "the caller aborted or our timeout passed", with a real timer that `dispose()`
