@@ -23,6 +23,51 @@ function account(kind: "public" | "authorization" = "public", backend = new Memo
 /** Polls of the device code grant the fake has seen so far. */
 const polls = () => platform().tokenRequests(GRANT).length;
 
+/** A bound for waiting on polls: generous, as a loaded CI machine may take a second per request. */
+const UNTIL_POLLED = { timeout: 15_000, interval: 10 };
+
+/**
+ * After the sign-in has settled: a poll already on the wire may still reach the fake, but no new
+ * one may start. Waits ten poll intervals (50 ms each) and allows at most that one late arrival.
+ */
+async function expectNoFurtherPolls(settledAt: number): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	expect(polls()).toBeLessThanOrEqual(settledAt + 1);
+}
+
+/**
+ * Watches the timers set from now on with one of `delays` (milliseconds): `pending` holds those
+ * neither fired nor cleared yet. Timers of other delays (the HTTP client's, say) are not watched.
+ */
+function watchTimers(...delays: number[]) {
+	const pending = new Set<NodeJS.Timeout>();
+	const { setTimeout: realSet, clearTimeout: realClear } = globalThis;
+	const set = vi.spyOn(globalThis, "setTimeout").mockImplementation(((
+		callback: (...args: unknown[]) => void,
+		ms?: number,
+		...args: unknown[]
+	) => {
+		if (!delays.includes(ms ?? 0)) return realSet(callback, ms, ...args);
+		const timer = realSet(() => {
+			pending.delete(timer);
+			callback(...args);
+		}, ms);
+		pending.add(timer);
+		return timer;
+	}) as typeof setTimeout);
+	const clear = vi.spyOn(globalThis, "clearTimeout").mockImplementation((timer) => {
+		pending.delete(timer as NodeJS.Timeout);
+		realClear(timer);
+	});
+	return {
+		pending,
+		restore() {
+			set.mockRestore();
+			clear.mockRestore();
+		},
+	};
+}
+
 describe("authenticate({ method: 'deviceCode' })", () => {
 	it.each(["public", "authorization"] as const)(
 		"signs a user in (%s flow), stores the token, and the account refreshes silently afterwards",
@@ -70,11 +115,11 @@ describe("authenticate({ method: 'deviceCode' })", () => {
 			onDeviceCode: (info) => {
 				// approved after the first poll, so both a refused and an accepted poll are authenticated
 				void vi
-					.waitFor(() => expect(polls()).toBeGreaterThan(before))
+					.waitFor(() => expect(polls()).toBeGreaterThan(before), UNTIL_POLLED)
 					.then(() => {
 						approved = true;
 						idp.approveDeviceCode(info.userCode);
-					});
+					}, () => {}); // the sign-in then runs into its timeout, and the test fails on that
 			},
 		});
 		expect(approved).toBe(true);
@@ -132,7 +177,7 @@ describe("authenticate({ method: 'deviceCode' })", () => {
 				userCode = info.userCode;
 			},
 		});
-		await vi.waitFor(() => expect(polls()).toBeGreaterThanOrEqual(before + 3));
+		await vi.waitFor(() => expect(polls()).toBeGreaterThanOrEqual(before + 3), UNTIL_POLLED);
 		expect(
 			platform()
 				.tokenRequests(GRANT)
@@ -153,7 +198,7 @@ describe("authenticate({ method: 'deviceCode' })", () => {
 			signal: controller.signal,
 			onDeviceCode: () => {},
 		});
-		await vi.waitFor(() => expect(polls()).toBe(before + 1));
+		await vi.waitFor(() => expect(polls()).toBe(before + 1), UNTIL_POLLED);
 		expect(platform().tokenRequests(GRANT).at(-1)?.error).toBe("slow_down");
 		// without the back-off, ten more polls would come in this time (interval 50 ms)
 		await new Promise((resolve) => setTimeout(resolve, 500));
@@ -195,29 +240,30 @@ describe("authenticate({ method: 'deviceCode' })", () => {
 			.catch((e: unknown) => e);
 		expect(error).toMatchObject({ name: "AuthenticationError", code: "consent_timeout" });
 		expect((error as Error).message).toContain("200 ms");
-		const after = polls();
-		await new Promise((resolve) => setTimeout(resolve, 200));
-		expect(polls()).toBe(after);
+		await expectNoFurtherPolls(polls());
 	});
 
 	it("stops at once when aborted mid-poll: no further poll, no timer left", async () => {
 		const controller = new AbortController();
 		const before = polls();
-		const signingIn = account().authenticate({
-			scopes: "basic",
-			method: "deviceCode",
-			signal: controller.signal,
-			onDeviceCode: () => {},
-		});
-		await vi.waitFor(() => expect(polls()).toBeGreaterThanOrEqual(before + 2));
-		const timersBefore = process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
-		controller.abort(new Error("user pressed Ctrl+C"));
-		await expect(signingIn).rejects.toMatchObject({ code: "aborted" });
-		const stoppedAt = polls();
-		await new Promise((resolve) => setTimeout(resolve, 200));
-		expect(polls()).toBe(stoppedAt);
-		const timersAfter = process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
-		expect(timersAfter).toBeLessThan(timersBefore);
+		const timers = watchTimers(50, 600_000); // the poll interval and the consent timeout
+		try {
+			const signingIn = account().authenticate({
+				scopes: "basic",
+				method: "deviceCode",
+				signal: controller.signal,
+				onDeviceCode: () => {},
+				consentTimeoutMs: 600_000,
+			});
+			await vi.waitFor(() => expect(polls()).toBeGreaterThanOrEqual(before + 2), UNTIL_POLLED);
+			expect(timers.pending.size).toBeGreaterThan(0); // at least the consent timeout's
+			controller.abort(new Error("user pressed Ctrl+C"));
+			await expect(signingIn).rejects.toMatchObject({ code: "aborted" });
+			expect(timers.pending.size).toBe(0);
+			await expectNoFurtherPolls(polls());
+		} finally {
+			timers.restore();
+		}
 	});
 
 	it("rejects an option of another method, and the credentials of the wrong flow", async () => {
