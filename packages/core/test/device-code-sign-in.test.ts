@@ -116,10 +116,13 @@ describe("authenticate({ method: 'deviceCode' })", () => {
 				// approved after the first poll, so both a refused and an accepted poll are authenticated
 				void vi
 					.waitFor(() => expect(polls()).toBeGreaterThan(before), UNTIL_POLLED)
-					.then(() => {
-						approved = true;
-						idp.approveDeviceCode(info.userCode);
-					}, () => {}); // the sign-in then runs into its timeout, and the test fails on that
+					.then(
+						() => {
+							approved = true;
+							idp.approveDeviceCode(info.userCode);
+						},
+						() => {}, // never polled: the sign-in then runs into its timeout, which fails the test
+					);
 			},
 		});
 		expect(approved).toBe(true);
