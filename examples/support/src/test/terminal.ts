@@ -1,5 +1,5 @@
 /**
- * Runs a command in a real pseudo-terminal, with util-linux `script` (`script -qfec <cmd> /dev/null`):
+ * Runs a command in a real pseudo-terminal, with util-linux `script` (`script -qfec "exec <cmd>" /dev/null`):
  * the child sees a TTY on stdin, stdout and stderr, as it would in a user's terminal, and what the
  * test types goes through the terminal's line discipline. Output is awaited by pattern, never by
  * sleeping.
@@ -38,7 +38,10 @@ function shellQuote(arg: string): string {
 export function startInTerminal(command: readonly string[], options: TerminalOptions): Terminal {
 	const child: ChildProcessWithoutNullStreams = spawn(
 		"script",
-		["-qfec", command.map(shellQuote).join(" "), "/dev/null"],
+		// `exec`: the command replaces the shell `script` starts ($SHELL, else sh). A dash left waiting
+		// in between would die of the terminal's SIGINT itself, and `script` would pass on 130
+		// however the command handled it; bash happens to exec a lone command on its own.
+		["-qfec", `exec ${command.map(shellQuote).join(" ")}`, "/dev/null"],
 		{ cwd: options.cwd, env: { ...options.env, TERM: "dumb" }, stdio: ["pipe", "pipe", "pipe"] },
 	);
 	let output = "";
