@@ -19,12 +19,16 @@ describe("pollUntil", () => {
 	});
 
 	it("resolves undefined once waitMs has passed, not before, and pauses no longer than it", async () => {
-		const started = performance.now();
-		const result = await pollUntil(async () => undefined, { waitMs: 120, minDelayMs: 10, maxDelayMs: 1_000 });
-		const elapsed = performance.now() - started;
-		expect(result).toBeUndefined();
-		expect(elapsed).toBeGreaterThanOrEqual(115);
-		expect(elapsed).toBeLessThan(1_000);
+		vi.useFakeTimers();
+		try {
+			const started = Date.now();
+			const polling = pollUntil(async () => undefined, { waitMs: 120, minDelayMs: 10, maxDelayMs: 1_000 });
+			await vi.runAllTimersAsync();
+			expect(await polling).toBeUndefined();
+			expect(Date.now() - started).toBe(120);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it("grows the pauses 1.5 times from minDelayMs up to maxDelayMs, the last one cut at the deadline", async () => {
@@ -55,16 +59,23 @@ describe("pollUntil", () => {
 		).rejects.toBe(reason);
 		expect(attempts).toBe(0);
 
-		const controller = new AbortController();
-		const started = performance.now();
-		const polling = pollUntil(async () => undefined, {
-			waitMs: 10_000,
-			minDelayMs: 5_000,
-			signal: controller.signal,
-		});
-		setTimeout(() => controller.abort(reason), 20);
-		await expect(polling).rejects.toBe(reason);
-		expect(performance.now() - started).toBeLessThan(1_000);
+		vi.useFakeTimers();
+		try {
+			const controller = new AbortController();
+			const started = Date.now();
+			const polling = pollUntil(async () => undefined, {
+				waitMs: 10_000,
+				minDelayMs: 5_000,
+				signal: controller.signal,
+			});
+			const rejected = expect(polling).rejects.toBe(reason);
+			setTimeout(() => controller.abort(reason), 20);
+			await vi.advanceTimersByTimeAsync(20);
+			await rejected;
+			expect(Date.now() - started).toBe(20); // not at the end of the 5 s pause
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it("rejects with what an attempt throws", async () => {
