@@ -52,13 +52,11 @@ describe("egress guard", () => {
 	});
 
 	it("stops https.get to a literal non-loopback address (TEST-NET 192.0.2.1) before any packet", async () => {
-		const started = Date.now();
 		const error = await requestError((onError) =>
 			httpsGet("https://192.0.2.1/", () => undefined).on("error", onError),
 		);
-		expect(error).toBeInstanceOf(TestkitError);
+		expect(error).toBeInstanceOf(TestkitError); // not a connection error from the network: no packet left
 		expect((error as TestkitError).code).toBe("egress_blocked");
-		expect(Date.now() - started).toBeLessThan(1000); // an unroutable address would otherwise hang until a timeout
 		expect(egressViolations().map((violation) => violation.host)).toEqual(["192.0.2.1"]);
 	});
 
