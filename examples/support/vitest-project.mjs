@@ -11,7 +11,9 @@ export function exampleProject(test = {}) {
 		test: {
 			// Fails any test whose code opens a connection beyond loopback.
 			setupFiles: [fileURLToPath(new URL("./src/test/guard.ts", import.meta.url))],
-			testTimeout: 60_000,
+			// A hang guard, not a speed check: a test starts its example two or three times, each a new
+			// process that compiles its sources, and one took 56 s in a loaded CI run.
+			testTimeout: 180_000,
 			hookTimeout: 120_000,
 			...test,
 		},

@@ -7,7 +7,8 @@ export default defineProject({
 		// Starts moto (.ci/moto) unless O365_TEST_MOTO_ENDPOINT is set.
 		globalSetup: ["./test/global-setup.ts"],
 		setupFiles: ["./test/setup.ts"],
-		testTimeout: 30_000,
+		// A hang guard, not a speed check: 20 concurrent 48 KiB writes to moto took 24 s in a CI run.
+		testTimeout: 90_000,
 		hookTimeout: 60_000,
 	},
 });

@@ -7,7 +7,8 @@ export default defineProject({
 		// Starts Ceph radosgw (.ci/radosgw) unless O365_TEST_S3_ENDPOINT is set.
 		globalSetup: ["./test/global-setup.ts"],
 		setupFiles: ["./test/setup.ts"],
-		testTimeout: 30_000,
+		// A hang guard, not a speed check: the slowest test took 19 s against radosgw in a CI run.
+		testTimeout: 60_000,
 		hookTimeout: 60_000,
 	},
 });

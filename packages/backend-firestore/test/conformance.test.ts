@@ -9,6 +9,8 @@ afterAll(() => client.terminate());
 
 testTokenBackend({
 	name: "firestore",
+	// 20 concurrent saves contend in emulator transactions: up to 30 s in CI runs (30 s is the default)
+	timeoutMs: 90_000,
 	create: () => new FirestoreBackend({ client, collection: "o365", docId: "suite" }),
 	reset: () => project.clear(),
 	badConfigurations: [

@@ -12,6 +12,7 @@ afterAll(() => bucket.drop());
 
 testTokenBackend({
 	name: "s3 (Ceph radosgw)",
+	timeoutMs: 60_000, // as this package's other tests: up to 19 s in CI runs
 	create: () => new AWSS3Backend({ bucketName: bucket.name, filename: "o365_token.txt", client }),
 	reset: () => emptyBucket(client, bucket.name),
 	badConfigurations: [
