@@ -27,10 +27,11 @@ const polls = () => platform().tokenRequests(GRANT).length;
 const UNTIL_POLLED = { timeout: 15_000, interval: 10 };
 
 /**
- * After the sign-in has settled: a poll already on the wire may still reach the fake, but no new
- * one may start. Waits ten poll intervals (50 ms each) and allows at most that one late arrival.
+ * Call once the sign-in has settled: a poll already on the wire may still reach the fake, but no
+ * new one may start. Waits ten poll intervals (50 ms each) and allows at most that one late arrival.
  */
-async function expectNoFurtherPolls(settledAt: number): Promise<void> {
+async function expectNoFurtherPolls(): Promise<void> {
+	const settledAt = polls();
 	await new Promise((resolve) => setTimeout(resolve, 500));
 	expect(polls()).toBeLessThanOrEqual(settledAt + 1);
 }
@@ -243,7 +244,7 @@ describe("authenticate({ method: 'deviceCode' })", () => {
 			.catch((e: unknown) => e);
 		expect(error).toMatchObject({ name: "AuthenticationError", code: "consent_timeout" });
 		expect((error as Error).message).toContain("200 ms");
-		await expectNoFurtherPolls(polls());
+		await expectNoFurtherPolls();
 	});
 
 	it("stops at once when aborted mid-poll: no further poll, no timer left", async () => {
@@ -263,7 +264,7 @@ describe("authenticate({ method: 'deviceCode' })", () => {
 			controller.abort(new Error("user pressed Ctrl+C"));
 			await expect(signingIn).rejects.toMatchObject({ code: "aborted" });
 			expect(timers.pending.size).toBe(0);
-			await expectNoFurtherPolls(polls());
+			await expectNoFurtherPolls();
 		} finally {
 			timers.restore();
 		}
