@@ -93,7 +93,7 @@ export class Connection {
 			tenantId: options.tenantId === undefined ? undefined : this.tenantId,
 		});
 		this.tokenBackend = options.tokenBackend ?? new MemoryTokenBackend();
-		assertBackend(this.tokenBackend);
+		assertTokenBackend(this.tokenBackend);
 		this.storeTokenAfterRefresh = options.storeTokenAfterRefresh ?? true;
 		this.protocol = options.protocol ?? new MSGraphProtocol({ cloud: cloud.name });
 		this.redirectUri = options.redirectUri ?? `${cloud.authorityHost}/common/oauth2/nativeclient`;
@@ -482,20 +482,6 @@ function readCredentials(credentials: unknown, authFlowType: AuthFlowType) {
 		throw new ConfigurationError(
 			"invalid_credentials",
 			"reading the credentials threw (see the cause); pass the client id, or a plain array [clientId, clientSecret] / [clientId, { thumbprint, privateKey }].",
-			{ cause: error },
-		);
-	}
-}
-
-/** assertTokenBackend, with a backend that throws while it is inspected refused the same way. */
-function assertBackend(backend: unknown): asserts backend is TokenBackend {
-	try {
-		assertTokenBackend(backend);
-	} catch (error) {
-		if (error instanceof O365Error) throw error;
-		throw new ConfigurationError(
-			"backend_invalid_config",
-			"inspecting tokenBackend threw (see the cause); pass a token backend object, e.g. new MemoryTokenBackend().",
 			{ cause: error },
 		);
 	}

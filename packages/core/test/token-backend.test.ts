@@ -266,6 +266,27 @@ describe("assertTokenBackend", () => {
 		expect(error?.message).toContain("read, write, remove, exists");
 	});
 
+	it("refuses a backend that throws while it is inspected with backend_invalid_config, the throw kept as cause", () => {
+		const hostile = new Proxy(
+			{},
+			{
+				get() {
+					throw new Error("trap");
+				},
+			},
+		);
+		let error: unknown;
+		try {
+			assertTokenBackend(hostile);
+		} catch (e) {
+			error = e;
+		}
+		expect(error).toBeInstanceOf(ConfigurationError);
+		expect((error as ConfigurationError).code).toBe("backend_invalid_config");
+		expect((error as ConfigurationError).message).toContain("inspecting tokenBackend threw");
+		expect((error as ConfigurationError).cause).toMatchObject({ message: "trap" });
+	});
+
 	it("accepts a subclass of BaseTokenBackend", () => {
 		class Tiny extends BaseTokenBackend {
 			readonly name = "tiny";

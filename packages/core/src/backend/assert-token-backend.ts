@@ -1,4 +1,4 @@
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, O365Error } from "../errors.js";
 import type { TokenBackend } from "./token-backend.js";
 
 const REQUIRED = [
@@ -22,9 +22,23 @@ const REQUIRED = [
 
 /**
  * Checks once, at construction, that a token backend has every method core calls, and names all
- * the missing ones in one error (instead of failing at the first refresh, hours later).
+ * the missing ones in one error (instead of failing at the first refresh, hours later). A backend
+ * that throws while it is inspected (a Proxy, a throwing getter) is refused with the same code.
  */
 export function assertTokenBackend(backend: unknown): asserts backend is TokenBackend {
+	try {
+		checkMethods(backend);
+	} catch (error) {
+		if (error instanceof O365Error) throw error;
+		throw new ConfigurationError(
+			"backend_invalid_config",
+			"inspecting tokenBackend threw (see the cause); pass a token backend object, e.g. new MemoryTokenBackend().",
+			{ cause: error },
+		);
+	}
+}
+
+function checkMethods(backend: unknown): void {
 	if (backend === null || typeof backend !== "object") {
 		throw new ConfigurationError(
 			"backend_invalid_config",
