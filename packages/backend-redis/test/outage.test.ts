@@ -38,6 +38,17 @@ describe.each(CLIENT_LIBRARIES)("a Redis outage (%s)", (library) => {
 		return saver;
 	}
 
+	/**
+	 * Waits until the client has reconnected after `server.start()`: it does so with its own
+	 * back-off, and on a loaded machine its first command after the restart may still time out.
+	 */
+	async function untilReconnected(): Promise<void> {
+		await vi.waitFor(async () => expect(await backend().checkToken()).toBe(true), {
+			timeout: 20_000,
+			interval: 100,
+		});
+	}
+
 	async function expectTypedOutageError(call: Promise<unknown>): Promise<void> {
 		const error = await call.then(
 			() => undefined,
@@ -62,11 +73,12 @@ describe.each(CLIENT_LIBRARIES)("a Redis outage (%s)", (library) => {
 		expect(saver.hasStateChanged, "the unsaved change is still due").toBe(true);
 
 		await server.start();
+		await untilReconnected();
 		expect(await saver.saveToken()).toBe(true);
 		const reader = backend();
 		expect(await reader.loadToken()).toBe(true);
 		expectHoldsUsers(reader, [...stored.users, ...added.users], "stored after the server came back");
-	});
+	}, 40_000);
 
 	it("server frozen mid-save (connected, answering nothing): the save rejects typed; after it thaws the next save keeps everything", async () => {
 		const saver = await backendWithUnsavedUser();
@@ -86,11 +98,7 @@ describe.each(CLIENT_LIBRARIES)("a Redis outage (%s)", (library) => {
 		await expectTypedOutageError(backend().checkToken());
 		await expectTypedOutageError(backend().acquireLease({ ttlMs: 5_000, waitMs: 0 }));
 		await server.start();
-		// The client reconnects with its own back-off: on a loaded machine the first check may still time out.
-		await vi.waitFor(async () => expect(await backend().checkToken()).toBe(true), {
-			timeout: 20_000,
-			interval: 100,
-		});
+		await untilReconnected();
 	}, 40_000);
 
 	it("server frozen while a lease is being taken: the call rejects typed, and the lease the server grants after it thaws is given back", async () => {
