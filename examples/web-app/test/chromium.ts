@@ -21,7 +21,11 @@ export interface TestBrowser {
 	browser: Browser;
 	/** Every URL a page of any context requested (http, https, ws…; data: and about: left out). */
 	readonly requestedUrls: string[];
-	/** The requested URLs whose host is not loopback (should stay empty). */
+	/**
+	 * The requested URLs whose host is not loopback (should stay empty), each once, in the order
+	 * first requested: Chromium may request a URL again after its connection fails, so one
+	 * navigation can show as two requests.
+	 */
 	offLoopback(): string[];
 	newContext(): Promise<BrowserContext>;
 	close(): Promise<void>;
@@ -56,11 +60,9 @@ export async function launchChromium(): Promise<TestBrowser> {
 	return {
 		browser,
 		requestedUrls,
-		offLoopback: () =>
-			requestedUrls.filter((url) => {
-				const parsed = new URL(url);
-				return !LOOPBACK_HOSTS.has(parsed.host.replace(/:\d+$/, ""));
-			}),
+		offLoopback: () => [
+			...new Set(requestedUrls.filter((url) => !LOOPBACK_HOSTS.has(new URL(url).host.replace(/:\d+$/, "")))),
+		],
 		newContext: async () => {
 			const context = await browser.newContext();
 			context.on("request", (request) => {
